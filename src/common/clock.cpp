@@ -12,7 +12,11 @@ class SystemClock final : public Clock {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return uint64_t(ts.tv_sec) * 1000u + uint64_t(ts.tv_nsec) / 1000000u;
   }
-  int64_t unix_seconds() override { return int64_t(time(nullptr)); }
+  int64_t unix_ms() override {
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return int64_t(ts.tv_sec) * 1000 + int64_t(ts.tv_nsec) / 1000000;
+  }
 };
 }  // namespace
 
