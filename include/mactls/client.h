@@ -1,0 +1,161 @@
+// mactls — the TLS 1.3 client engine (RFC 8446). It owns no I/O: the caller
+// hands it bytes received from the server and sends the bytes it produces,
+// like picotls' ptls_handshake and BearSSL's SENDREC/RECVREC engine. Clock,
+// randomness, trust anchors and the ticket store are injected through
+// ClientConfig. Nothing here blocks, throws or starts a thread.
+//
+// Lifecycle:
+//   Client c(config, "example.com", 443);
+//   c.start(out);                 // out: ClientHello records to send
+//   loop: c.feed(received, &used, out); send(out); out.clear();
+//         c.read(buf, n) while c.readable();
+//   c.write(data, out);           // once c.is_open()
+//   c.close(out);                 // close_notify
+#ifndef MACTLS_CLIENT_H
+#define MACTLS_CLIENT_H
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mactls/clock.h"
+#include "mactls/random.h"
+#include "mactls/status.h"
+
+namespace mactls {
+
+class TrustStore;
+class TicketStore;
+
+/// Resource limits, each with a default sized for real servers and a hard
+/// ceiling for hostile ones.
+struct Limits {
+  size_t max_handshake_message = 64 * 1024;  ///< largest handshake message accepted
+  size_t max_chain_certificates = 10;        ///< certificates in the server's Certificate
+  size_t max_chain_depth = 8;                ///< intermediates + anchor on the verified path
+  size_t max_extensions = 64;                ///< extensions in one message
+  size_t max_ticket_size = 4096;             ///< larger tickets are ignored, not stored
+  size_t max_tickets_per_connection = 16;    ///< further NewSessionTickets are ignored
+  size_t max_buffered_app_data = 64 * 1024;  ///< decrypted data held until read()
+  size_t max_empty_records = 32;             ///< consecutive zero-length records tolerated
+  size_t max_key_updates = 64;               ///< KeyUpdates accepted without app data between
+  uint32_t max_auth_age_s = 7 * 24 * 3600;   ///< resumption reuses one authentication this long
+};
+
+/// NSS key-log callback: label ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ...),
+/// client_random (32 bytes), secret. For debugging only.
+using KeyLogFn = std::function<void(const char* label, const uint8_t* client_random,
+                                    const uint8_t* secret, size_t secret_len)>;
+
+/// Everything a connection needs that the host provides. Pointers are not
+/// owned and must outlive every Client made from the config.
+struct ClientConfig {
+  const TrustStore* trust = nullptr;        ///< required: anchors for chain validation
+  TicketStore* tickets = nullptr;           ///< resumption store; nullptr disables resumption
+  RandomSource* random = nullptr;           ///< nullptr = system_random()
+  Clock* clock = nullptr;                   ///< nullptr = system_clock()
+  /// Offered cipher suites in preference order (TLS_AES_128_GCM_SHA256 =
+  /// 0x1301, TLS_AES_256_GCM_SHA384 = 0x1302, TLS_CHACHA20_POLY1305_SHA256 = 0x1303).
+  std::vector<uint16_t> cipher_suites = {0x1301, 0x1302, 0x1303};
+  /// supported_groups in preference order (x25519 0x001d, secp256r1 0x0017, secp384r1 0x0018).
+  std::vector<uint16_t> groups = {0x001d, 0x0017, 0x0018};
+  /// Groups that get a key share in the first ClientHello (subset of groups).
+  std::vector<uint16_t> key_share_groups = {0x001d};
+  /// ALPN protocols to offer (empty = no ALPN extension).
+  std::vector<std::string> alpn;
+  Limits limits;
+  KeyLogFn keylog;
+};
+
+/// What a connection has learnt; filled as the handshake proceeds.
+struct ConnectionInfo {
+  uint16_t version = 0;             ///< 0x0304 once negotiated
+  uint16_t cipher_suite = 0;
+  uint16_t group = 0;               ///< ECDHE group actually used
+  uint16_t signature_scheme = 0;    ///< of CertificateVerify (0 when resumed)
+  bool hello_retry = false;         ///< a HelloRetryRequest happened
+  std::string alpn;                 ///< selected protocol, empty if none
+  std::string peer_identity;        ///< leaf summary (from the chain, or inherited from the ticket)
+  std::vector<std::string> peer_chain;  ///< one line per certificate sent (full handshakes)
+  // Resumption report.
+  bool psk_modes_sent = false;      ///< psk_key_exchange_modes (psk_dhe_ke) was in the ClientHello
+  bool ticket_offered = false;      ///< a ticket was offered in pre_shared_key
+  bool resumed = false;             ///< the server accepted it
+  bool declined = false;            ///< offered but declined: full handshake on this connection
+  bool psk_dropped_after_hrr = false;  ///< offered, then withdrawn after HRR (hash mismatch)
+  uint32_t tickets_received = 0;    ///< NewSessionTickets parsed on this connection
+  uint32_t tickets_stored = 0;      ///< of which stored
+  int64_t auth_unix_s = 0;          ///< when the peer's certificate was last verified
+  // Timing (monotonic clock, ms).
+  uint64_t started_ms = 0;
+  uint64_t handshake_done_ms = 0;
+};
+
+/// The client engine. Not copyable; one per connection.
+class Client {
+ public:
+  enum class State : uint8_t {
+    idle,         ///< constructed, start() not called
+    handshaking,  ///< ClientHello sent, waiting for the server
+    open,         ///< handshake done: read and write application data
+    peer_closed,  ///< close_notify received (we may still write until close())
+    closed,       ///< close() called and no more input expected
+    failed,       ///< a fatal error happened; see error()
+  };
+
+  /// server_name is used for SNI, certificate host name checks and the
+  /// ticket-store key (with port). An IP literal is not sent as SNI.
+  Client(const ClientConfig& config, std::string server_name, uint16_t port);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// Writes the ClientHello (taking a ticket from the store if one fits)
+  /// into `out`. Call once.
+  Status start(std::vector<uint8_t>& out);
+
+  /// Consumes bytes received from the server. Records that complete are
+  /// processed; partial ones are kept. Bytes to send (handshake messages,
+  /// alerts, KeyUpdate answers) are appended to `out`. Returns the fatal
+  /// error, if any (an alert for the peer is then already in `out`).
+  /// `*consumed` tells how much of `in` was taken: less than `len` only when
+  /// decrypted application data fills max_buffered_app_data (read() first).
+  Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out);
+
+  /// Encrypts application data into records appended to `out`. Only when
+  /// is_open() or peer_closed.
+  Status write(const uint8_t* data, size_t len, std::vector<uint8_t>& out);
+
+  /// Copies up to `cap` bytes of received application data; returns the count.
+  size_t read(uint8_t* buf, size_t cap);
+  /// Bytes of application data waiting for read().
+  size_t readable() const;
+
+  /// Sends close_notify (appended to `out`) and stops accepting writes.
+  Status close(std::vector<uint8_t>& out);
+
+  State state() const;
+  bool is_open() const { return state() == State::open; }
+  bool handshake_done() const;
+  /// The fatal error (ok while none happened).
+  Status error() const;
+  const ConnectionInfo& info() const;
+
+  /// Test hook: the number of bytes of key material currently held (traffic
+  /// secrets, private keys, PSKs); 0 after close()/failure wipes them.
+  size_t secret_bytes_held() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// "idle", "handshaking", ...
+const char* client_state_name(Client::State s);
+
+}  // namespace mactls
+
+#endif  // MACTLS_CLIENT_H
