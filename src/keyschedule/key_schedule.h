@@ -86,23 +86,33 @@ namespace mactls {
 /// hkdf_expand_label adds. This is the one table; no label string appears
 /// anywhere else in src/.
 namespace label {
-inline constexpr const char* kExtBinder = "ext binder";       ///< §7.1, external PSKs (unused: mactls has resumption PSKs only)
-inline constexpr const char* kResBinder = "res binder";       ///< §7.1, resumption PSK binder_key
-inline constexpr const char* kClientEarlyTraffic = "c e traffic";   ///< §7.1, 0-RTT (unused by mactls)
-inline constexpr const char* kEarlyExporterMaster = "e exp master"; ///< §7.1, 0-RTT (unused by mactls)
-inline constexpr const char* kDerived = "derived";            ///< §7.1, salt of the next Extract
-inline constexpr const char* kClientHandshakeTraffic = "c hs traffic";  ///< §7.1
-inline constexpr const char* kServerHandshakeTraffic = "s hs traffic";  ///< §7.1
-inline constexpr const char* kClientApplicationTraffic = "c ap traffic"; ///< §7.1
-inline constexpr const char* kServerApplicationTraffic = "s ap traffic"; ///< §7.1
-inline constexpr const char* kExporterMaster = "exp master";  ///< §7.1
-inline constexpr const char* kResumptionMaster = "res master"; ///< §7.1
-inline constexpr const char* kFinished = "finished";          ///< §4.4.4 finished_key
-inline constexpr const char* kKey = "key";                    ///< §7.3 write_key
-inline constexpr const char* kIv = "iv";                      ///< §7.3 write_iv
-inline constexpr const char* kTrafficUpdate = "traffic upd";  ///< §7.2 application_traffic_secret_N+1
-inline constexpr const char* kResumption = "resumption";      ///< §4.6.1 PSK from a ticket
-inline constexpr const char* kExporter = "exporter";          ///< §7.5 TLS-Exporter (not yet used)
+// §7.1 Early Secret branch. "ext binder" is for external PSKs and the two
+// 0-RTT labels for early data; mactls uses neither, but they are listed so
+// that this table is the whole of §7.1 (and RFC 8448 §4 can be checked).
+inline constexpr const char* kExtBinder = "ext binder";
+inline constexpr const char* kResBinder = "res binder";
+inline constexpr const char* kClientEarlyTraffic = "c e traffic";
+inline constexpr const char* kEarlyExporterMaster = "e exp master";
+// §7.1 salt of the next HKDF-Extract.
+inline constexpr const char* kDerived = "derived";
+// §7.1 Handshake Secret branch.
+inline constexpr const char* kClientHandshakeTraffic = "c hs traffic";
+inline constexpr const char* kServerHandshakeTraffic = "s hs traffic";
+// §7.1 Master Secret branch.
+inline constexpr const char* kClientApplicationTraffic = "c ap traffic";
+inline constexpr const char* kServerApplicationTraffic = "s ap traffic";
+inline constexpr const char* kExporterMaster = "exp master";
+inline constexpr const char* kResumptionMaster = "res master";
+// §4.4.4 finished_key; §7.3 write_key and write_iv.
+inline constexpr const char* kFinished = "finished";
+inline constexpr const char* kKey = "key";
+inline constexpr const char* kIv = "iv";
+// §7.2 application_traffic_secret_N+1 (KeyUpdate).
+inline constexpr const char* kTrafficUpdate = "traffic upd";
+// §4.6.1 the PSK of a ticket.
+inline constexpr const char* kResumption = "resumption";
+// §7.5 TLS-Exporter (not implemented yet).
+inline constexpr const char* kExporter = "exporter";
 }  // namespace label
 
 class HandshakeSecret;
