@@ -164,6 +164,11 @@ RecordReader::RecordReader(size_t max_consecutive_empty)
 
 Status RecordReader::set_keys(const CipherSuite& suite, ByteView traffic_secret) {
   if (!failed_.is_ok()) return failed_;
+  // Keys change between records (read() stops right after the record that
+  // precedes a key change); a buffered header was judged under the old
+  // keys and its body must not be read under the new ones.
+  if (has_partial_record())
+    return Status::fail(Alert::internal_error, "read keys changed in the middle of a record");
   return protector_.set_keys(suite, traffic_secret);
 }
 

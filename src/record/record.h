@@ -131,7 +131,7 @@ struct Record {
   ContentType type = ContentType::invalid;  ///< the inner type when protected
   bool encrypted = false;  ///< arrived as TLSCiphertext
   /// The content (decrypted, padding removed). Points into the reader's
-  /// buffer: valid until the next read(), set_keys() or clear_keys().
+  /// buffer: valid until the next read().
   ByteView payload;
 };
 
@@ -173,7 +173,8 @@ class RecordReader {
   /// Installs read keys: records from now on must be protected. The
   /// sequence number starts at 0. See RecordProtector::set_keys. Call it
   /// between read() calls, after the record that precedes the key change
-  /// (read() never consumes bytes past the record it returns).
+  /// (read() never consumes bytes past the record it returns); with part
+  /// of a record buffered it fails with internal_error.
   [[nodiscard]] Status set_keys(const CipherSuite& suite, ByteView traffic_secret);
   /// Back to unprotected records (tests; a connection never needs this).
   void clear_keys();

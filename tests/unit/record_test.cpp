@@ -11,6 +11,7 @@
 #include "keyschedule/key_schedule.h"
 #include "record/record.h"
 #include "support/record_access.h"
+#include "support/assert_status.h"
 #include "support/rfc8448.h"
 #include "support/vectors.h"
 
@@ -18,12 +19,6 @@ namespace mactls {
 namespace {
 
 using test::hex;
-
-#define ASSERT_OK(expr)                                              \
-  do {                                                               \
-    ::mactls::Status s_ = (expr);                                    \
-    ASSERT_TRUE(s_.is_ok()) << #expr << ": " << s_.what();           \
-  } while (0)
 
 const CipherSuite& aes128() { return *find_cipher_suite(TLS_AES_128_GCM_SHA256); }
 
@@ -476,6 +471,17 @@ TEST(RecordReader, KeyChangeResetsTheSequenceNumber) {
       << "the first record under new keys uses sequence number 0";
   ASSERT_OK(read_one(r, wire, out));
   EXPECT_EQ(to_hex(out.payload), "bb");
+}
+
+TEST(RecordReader, KeysCannotChangeInTheMiddleOfARecord) {
+  RecordReader r;
+  Bytes half = hex("1603030004 1400");  // a plaintext record, cut short
+  ByteView in(half);
+  Record out;
+  ASSERT_OK(r.read(in, out));
+  EXPECT_TRUE(r.has_partial_record());
+  expect_alert(r.set_keys(aes128(), secret_a()), Alert::internal_error, "keys mid-record");
+  EXPECT_FALSE(r.has_keys());
 }
 
 // RFC 8446 §5.3: sequence numbers never wrap.
