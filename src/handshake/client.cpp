@@ -62,7 +62,7 @@ void Client::Impl::wipe_all() {
   resumption_master.wipe();
   ticket = Ticket();
   reader.clear_keys();
-  writer.clear_keys();
+  writer.clear();
   if (!app_in.empty()) secure_wipe(app_in);
   app_in_pos = 0;
 }
@@ -75,7 +75,7 @@ size_t Client::Impl::secret_bytes() const {
   n += early ? 1 : 0;
   n += hs ? 1 : 0;
   n += master ? 1 : 0;
-  n += ticket.psk_view().size;
+  n += ticket.psk_len;
   n += reader.has_keys() ? 1 : 0;
   n += writer.has_keys() ? 1 : 0;
   return n;
@@ -91,11 +91,12 @@ void Client::Impl::keylog(const char* label, const Secret& s) const {
 Status Client::Impl::fail(Status s, Bytes& out) {
   if (state == State::failed) return err;
   if (s.origin() == ErrorOrigin::local || s.origin() == ErrorOrigin::usage) {
-    uint8_t alert[2] = {2 /* fatal */, uint8_t(s.alert())};
+    uint8_t alert[2];
+    encode_alert(s.alert(), alert);
     if (writer.has_keys())
-      (void)writer.protect(ContentType::alert, ByteView(alert, 2), out);
+      (void)writer.write(ContentType::alert, ByteView(alert, 2), out);
     else
-      write_plaintext_record(ContentType::alert, ByteView(alert, 2), out);
+      (void)write_plaintext(ContentType::alert, ByteView(alert, 2), out);
   }
   err = s;
   state = State::failed;
@@ -173,7 +174,9 @@ Status Client::Impl::start(Bytes& out) {
   compute_ticket_key();
   take_ticket();
   state = State::handshaking;
-  MACTLS_TRY(send_client_hello(out));
+  reader.set_allow_change_cipher_spec(true);  // §5: after our first ClientHello
+  Status s = send_client_hello(out);
+  if (!s.is_ok()) return fail(s, out);
   expect = Expect::server_hello;
   return Status::ok();
 }
@@ -209,7 +212,7 @@ Status Client::Impl::send_client_hello(Bytes& out) {
   size_t binders_at = 0, binder_at = 0;
   build_client_hello(p, msg, &binders_at, &binder_at);
   if (p.psk) {
-    early.emplace(EarlySecret::with_psk(tcs->hash, ticket.psk_view()));
+    early.emplace(EarlySecret::with_psk(tcs->hash, ByteView(ticket.psk, ticket.psk_len)));
     Secret binder_key;
     early->binder_key(binder_key);
     // The binder covers the PartialClientHello; after a HelloRetryRequest it
@@ -217,11 +220,7 @@ Status Client::Impl::send_client_hello(Bytes& out) {
     // the transcript (already running with the HRR suite's hash, equal to
     // the ticket's) holds.
     uint8_t th[kMaxHashLen];
-    ByteView partial(msg.data(), binders_at);
-    if (hrr_seen)
-      transcript.hash_with_prefix(partial, th);
-    else
-      hash_once(tcs->hash, partial, th);
+    MACTLS_TRY(transcript.hash_with_prefix(tcs->hash, ByteView(msg.data(), binders_at), th));
     compute_binder(tcs->hash, binder_key.view(), ByteView(th, hash_len(tcs->hash)), msg.data() + binder_at);
     info.ticket_offered = true;
   }
@@ -230,12 +229,12 @@ Status Client::Impl::send_client_hello(Bytes& out) {
     // Middlebox compatibility (§D.4): a dummy ChangeCipherSpec before the
     // second flight.
     static const uint8_t kCcs = 1;
-    write_plaintext_record(ContentType::change_cipher_spec, ByteView(&kCcs, 1), out);
+    MACTLS_TRY(write_plaintext(ContentType::change_cipher_spec, ByteView(&kCcs, 1), out));
     ccs_sent = true;
   }
   // The first ClientHello record says 0x0301 for old middleboxes (§5.1).
-  write_plaintext_record(ContentType::handshake, ByteView(msg), out, hrr_seen ? 0x0303 : 0x0301);
-  return Status::ok();
+  return write_plaintext(ContentType::handshake, ByteView(msg), out,
+                         hrr_seen ? kLegacyRecordVersion : kInitialClientHelloRecordVersion);
 }
 
 // ---------------------------------------------------------------- input
@@ -248,42 +247,36 @@ Status Client::Impl::feed(const uint8_t* in, size_t len, size_t* consumed, Bytes
     *consumed = len;  // nothing more is read after close(); drop it
     return Status::ok();
   }
-  size_t pos = 0;
-  while (pos < len || reader.has_record()) {
-    if (app_in.size() - app_in_pos >= cfg.limits.max_buffered_app_data) break;  // read() first
-    if (!reader.has_record()) pos += reader.push(in + pos, len - pos);
+  // One record at a time: read() never consumes past the record it
+  // returns, so key changes take effect exactly at record boundaries.
+  ByteView input(in, len);
+  while (app_in.size() - app_in_pos < cfg.limits.max_buffered_app_data) {  // else read() first
     Record rec;
-    Status s = reader.next(&rec);
-    if (!s) {
-      *consumed = pos;
+    Status s = reader.read(input, rec);
+    if (s.is_ok() && rec.present) s = process_record(rec, out);
+    if (!s.is_ok()) {
+      *consumed = len - input.size;
       return fail(s, out);
     }
-    if (!rec.present) {
-      if (pos >= len) break;
-      continue;
-    }
-    s = process_record(rec, out);
-    if (!s) {
-      *consumed = pos;
-      return fail(s, out);
-    }
-    if (state == State::peer_closed || state == State::failed) {
+    if (state == State::peer_closed) {
       // Nothing after close_notify is processed (§6.1).
-      pos = len;
+      input = ByteView(in + len, 0);
       break;
     }
+    if (!rec.present) break;  // all input consumed
   }
-  *consumed = pos;
+  *consumed = len - input.size;
   return Status::ok();
 }
 
 Status Client::Impl::process_record(const Record& rec, Bytes& out) {
   switch (rec.type) {
     case ContentType::alert: {
-      if (rec.payload.size != 2) return Status::fail(Alert::decode_error, "malformed alert");
-      if (reassembler.partial())
+      AlertMessage am;
+      MACTLS_TRY(parse_alert(rec.payload, am));
+      if (!reassembler.empty())
         return Status::fail(Alert::unexpected_message, "alert interleaved with a fragmented handshake message");
-      Alert a = Alert(rec.payload[1]);
+      Alert a = am.alert();
       if (a == Alert::close_notify) {
         if (state == State::handshaking)
           return Status::make(ErrorOrigin::peer, a, "server closed the connection during the handshake");
@@ -295,14 +288,9 @@ Status Client::Impl::process_record(const Record& rec, Bytes& out) {
       return Status::make(ErrorOrigin::peer, a, "server sent a fatal alert");
     }
     case ContentType::handshake: {
-      MACTLS_TRY(reassembler.push(rec.payload));
+      MACTLS_TRY(reassembler.add(rec.payload));
       HandshakeMessage m;
-      for (;;) {
-        MACTLS_TRY(reassembler.next(&m));
-        if (!m.present) break;
-        MACTLS_TRY(handle_message(m.type, m.bytes, out));
-        if (state == State::failed) break;
-      }
+      while (reassembler.next(m)) MACTLS_TRY(handle_message(m.type, m.bytes, out));
       return Status::ok();
     }
     case ContentType::application_data:
@@ -310,7 +298,7 @@ Status Client::Impl::process_record(const Record& rec, Bytes& out) {
         return Status::fail(Alert::unexpected_message, "application data before the handshake finished");
       if (state == State::closed) return Status::ok();
       if (rec.payload.size) key_updates_in_a_row = 0;
-      if (reassembler.partial())
+      if (!reassembler.empty())
         return Status::fail(Alert::unexpected_message, "application data interleaved with a fragmented handshake message");
       if (app_in_pos == app_in.size()) {
         app_in.clear();
@@ -384,8 +372,7 @@ Status Client::Impl::on_server_hello(ByteView msg, ByteView body, Bytes& out) {
   if (sh.is_hrr) return on_hello_retry(sh, msg, out);
   // The real ServerHello must leave the record it came in (§5.1: no
   // handshake message may span the key change that follows).
-  if (reassembler.buffered())
-    return Status::fail(Alert::unexpected_message, "data after ServerHello in the same record");
+  MACTLS_TRY(reassembler.check_key_change());  // §5.1: nothing may follow ServerHello under the old keys
   if (hrr_seen && sh.cipher_suite != hrr_suite)
     return Status::fail(Alert::illegal_parameter, "ServerHello cipher suite differs from the HelloRetryRequest's");
 
@@ -424,20 +411,18 @@ Status Client::Impl::on_server_hello(ByteView msg, ByteView body, Bytes& out) {
   }
   // The transcript waited with ClientHello buffered until the suite fixed
   // its hash (after an HRR it already runs with the same suite's hash).
-  if (!transcript.started()) transcript.start(cs->hash);
+  MACTLS_TRY(transcript.set_hash(cs->hash));
   transcript.add(msg);
   hs.emplace(std::move(*early).into_handshake(shared.view()));
   early.reset();
   uint8_t th[kMaxHashLen];
-  transcript.current_hash(th);
-  ByteView thv(th, hash_len(cs->hash));
+  ByteView thv(th, transcript.current_hash(th));
   hs->client_traffic(thv, client_hs_secret);
   hs->server_traffic(thv, server_hs_secret);
   keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_hs_secret);
   keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs_secret);
-  reader.set_keys(*cs, server_hs_secret.view());
-  reassembler.key_changed();
-  writer.set_keys(*cs, client_hs_secret.view());
+  MACTLS_TRY(reader.set_keys(*cs, server_hs_secret.view()));
+  MACTLS_TRY(writer.set_keys(*cs, client_hs_secret.view()));
   expect = Expect::encrypted_extensions;
   return Status::ok();
 }
@@ -446,8 +431,7 @@ Status Client::Impl::on_hello_retry(const ServerHello& sh, ByteView msg, Bytes& 
   if (hrr_seen) return Status::fail(Alert::unexpected_message, "second HelloRetryRequest");
   hrr_seen = true;
   info.hello_retry = true;
-  if (reassembler.buffered())
-    return Status::fail(Alert::unexpected_message, "data after HelloRetryRequest in the same record");
+  MACTLS_TRY(reassembler.check_key_change());  // the second ServerHello must wait for ClientHello2
   if (!sh.has_key_share && sh.cookie.empty())
     return Status::fail(Alert::illegal_parameter, "HelloRetryRequest would not change the ClientHello");
   if (sh.has_key_share) {
@@ -462,8 +446,8 @@ Status Client::Impl::on_hello_retry(const ServerHello& sh, ByteView msg, Bytes& 
   cookie = sh.cookie.to_bytes();
 
   // Transcript: ClientHello1 becomes message_hash (§4.4.1), then the HRR.
-  transcript.start(cs->hash);
-  transcript.restart_with_message_hash();
+  MACTLS_TRY(transcript.set_hash(cs->hash));
+  MACTLS_TRY(transcript.restart_with_message_hash());
   transcript.add(msg);
 
   // A new share only for the selected group; otherwise keep ours.
@@ -549,9 +533,9 @@ Status Client::Impl::on_certificate_verify(ByteView msg, ByteView body) {
   if (!contains(kSignatureSchemes, cv.scheme) || cv.scheme == 0x0401 || cv.scheme == 0x0501 || cv.scheme == 0x0601)
     return Status::fail(Alert::illegal_parameter, "CertificateVerify uses a signature scheme mactls did not offer");
   uint8_t th[kMaxHashLen];
-  transcript.current_hash(th);
+  ByteView thv(th, transcript.current_hash(th));
   uint8_t content[200];
-  size_t n = certificate_verify_content(ByteView(th, transcript.size()), content);
+  size_t n = certificate_verify_content(thv, content);
   MACTLS_TRY(leaf_key.verify(SignatureScheme(cv.scheme), ByteView(content, n), cv.signature));
   info.signature_scheme = cv.scheme;
   transcript.add(msg);
@@ -563,10 +547,9 @@ Status Client::Impl::on_finished(ByteView msg, ByteView body, Bytes& out) {
   const HashAlg h = suite->hash;
   const size_t hl = hash_len(h);
   if (body.size != hl) return Status::fail(Alert::decode_error, "Finished has the wrong length");
-  if (reassembler.buffered())
-    return Status::fail(Alert::unexpected_message, "data after server Finished in the same record");
+  MACTLS_TRY(reassembler.check_key_change());
   uint8_t th[kMaxHashLen], want[kMaxHashLen];
-  transcript.current_hash(th);
+  (void)transcript.current_hash(th);
   Secret fk;
   finished_key(h, server_hs_secret.view(), fk);
   finished_verify_data(h, fk.view(), ByteView(th, hl), want);
@@ -576,7 +559,7 @@ Status Client::Impl::on_finished(ByteView msg, ByteView body, Bytes& out) {
   // Application secrets come from the transcript through server Finished.
   master.emplace(std::move(*hs).into_master());
   hs.reset();
-  transcript.current_hash(th);
+  (void)transcript.current_hash(th);
   ByteView thv(th, hl);
   master->client_application_traffic(thv, client_app_secret);
   master->server_application_traffic(thv, server_app_secret);
@@ -587,13 +570,13 @@ Status Client::Impl::on_finished(ByteView msg, ByteView body, Bytes& out) {
     master->exporter_master(thv, exp);
     keylog("EXPORTER_SECRET", exp);
   }
-  reader.set_keys(*suite, server_app_secret.view());
-  reassembler.key_changed();
+  MACTLS_TRY(reader.set_keys(*suite, server_app_secret.view()));
+  reader.set_allow_change_cipher_spec(false);  // §5: only until the peer's Finished
 
   // Our flight: [CCS] [empty Certificate if asked] Finished.
   if (!ccs_sent) {
     static const uint8_t kCcs = 1;
-    write_plaintext_record(ContentType::change_cipher_spec, ByteView(&kCcs, 1), out);
+    MACTLS_TRY(write_plaintext(ContentType::change_cipher_spec, ByteView(&kCcs, 1), out));
     ccs_sent = true;
   }
   if (cert_requested) {
@@ -602,9 +585,9 @@ Status Client::Impl::on_finished(ByteView msg, ByteView body, Bytes& out) {
     Bytes cmsg;
     append_handshake(cmsg, HandshakeType::certificate, ByteView(empty, 4));
     transcript.add(ByteView(cmsg));
-    send_handshake(ByteView(cmsg), out);
+    MACTLS_TRY(send_handshake(ByteView(cmsg), out));
   }
-  transcript.current_hash(th);
+  (void)transcript.current_hash(th);
   Secret cfk;
   finished_key(h, client_hs_secret.view(), cfk);
   uint8_t vd[kMaxHashLen];
@@ -612,11 +595,12 @@ Status Client::Impl::on_finished(ByteView msg, ByteView body, Bytes& out) {
   Bytes fmsg;
   append_handshake(fmsg, HandshakeType::finished, ByteView(vd, hl));
   transcript.add(ByteView(fmsg));
-  send_handshake(ByteView(fmsg), out);
-  writer.set_keys(*suite, client_app_secret.view());
+  MACTLS_TRY(send_handshake(ByteView(fmsg), out));
+  MACTLS_TRY(writer.set_keys(*suite, client_app_secret.view()));
+  reassembler.release_memory();
 
   // resumption_master_secret: transcript through client Finished (§7.1).
-  transcript.current_hash(th);
+  (void)transcript.current_hash(th);
   master->resumption_master(ByteView(th, hl), resumption_master);
   client_hs_secret.wipe();
   server_hs_secret.wipe();
@@ -633,7 +617,7 @@ Status Client::Impl::on_finished(ByteView msg, ByteView body, Bytes& out) {
   return Status::ok();
 }
 
-void Client::Impl::send_handshake(ByteView msg, Bytes& out) { (void)writer.protect(ContentType::handshake, msg, out); }
+Status Client::Impl::send_handshake(ByteView msg, Bytes& out) { return writer.write(ContentType::handshake, msg, out); }
 
 // ---------------------------------------------------------------- post-handshake
 
@@ -657,26 +641,24 @@ Status Client::Impl::on_new_session_ticket(ByteView body) {
 Status Client::Impl::on_key_update(ByteView body, Bytes& out) {
   bool requested = false;
   MACTLS_TRY(parse_key_update(body, &requested));
-  if (reassembler.buffered())
-    return Status::fail(Alert::unexpected_message, "data after KeyUpdate in the same record");
+  MACTLS_TRY(reassembler.check_key_change());
   if (++key_updates_in_a_row > cfg.limits.max_key_updates)
     return Status::fail(Alert::unexpected_message, "too many KeyUpdates without application data");
   const HashAlg h = suite->hash;
   Secret next;
   next_traffic_secret(h, server_app_secret.view(), next);
   server_app_secret = std::move(next);
-  reader.set_keys(*suite, server_app_secret.view());
-  reassembler.key_changed();
+  MACTLS_TRY(reader.set_keys(*suite, server_app_secret.view()));
   if (requested && state == State::open) {
     // §4.6.3: answer with update_not_requested under the old key, then move on.
     uint8_t b = 0;
     Bytes m;
     append_handshake(m, HandshakeType::key_update, ByteView(&b, 1));
-    send_handshake(ByteView(m), out);
+    MACTLS_TRY(send_handshake(ByteView(m), out));
     Secret nc;
     next_traffic_secret(h, client_app_secret.view(), nc);
     client_app_secret = std::move(nc);
-    writer.set_keys(*suite, client_app_secret.view());
+    MACTLS_TRY(writer.set_keys(*suite, client_app_secret.view()));
   }
   return Status::ok();
 }
@@ -687,7 +669,7 @@ Status Client::Impl::write(const uint8_t* data, size_t len, Bytes& out) {
   if (state == State::failed) return err;
   if (state != State::open && state != State::peer_closed)
     return Status::make(ErrorOrigin::usage, Alert::internal_error, "write() before the handshake finished or after close()");
-  Status s = writer.protect(ContentType::application_data, ByteView(data, len), out);
+  Status s = writer.write(ContentType::application_data, ByteView(data, len), out);
   if (!s) return fail(s, out);
   return Status::ok();
 }
@@ -695,11 +677,12 @@ Status Client::Impl::write(const uint8_t* data, size_t len, Bytes& out) {
 Status Client::Impl::close(Bytes& out) {
   if (state == State::failed || state == State::closed) return Status::ok();
   if (state != State::idle) {
-    uint8_t alert[2] = {1 /* warning */, uint8_t(Alert::close_notify)};
+    uint8_t alert[2];
+    encode_alert(Alert::close_notify, alert);
     if (writer.has_keys())
-      (void)writer.protect(ContentType::alert, ByteView(alert, 2), out);
+      (void)writer.write(ContentType::alert, ByteView(alert, 2), out);
     else
-      write_plaintext_record(ContentType::alert, ByteView(alert, 2), out);
+      (void)write_plaintext(ContentType::alert, ByteView(alert, 2), out);
   }
   state = State::closed;
   expect = Expect::none;

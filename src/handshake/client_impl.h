@@ -142,7 +142,7 @@ struct Client::Impl {
   Bytes cert_request_context;
 
   void keylog(const char* label, const Secret& s) const;
-  void send_handshake(ByteView msg, Bytes& out);
+  Status send_handshake(ByteView msg, Bytes& out);
 };
 
 }  // namespace mactls
