@@ -227,6 +227,9 @@ struct HandshakeMessage {
 /// a message may span records, and a record may hold several messages.
 /// Views returned by next() point into an internal buffer that is reused:
 /// they stay valid until the next add(), clear() or release_memory().
+/// §5.1 also says handshake messages "MUST NOT be interleaved with other
+/// record types": the engine fails with unexpected_message when a
+/// non-handshake record arrives while !empty().
 class HandshakeReassembler {
  public:
   /// Default largest message: 64 KiB covers any sane certificate chain.
