@@ -142,10 +142,8 @@ TEST(HelloRetry, ServerForcesAGroupWeSentNoShareFor) {
 TEST(CertificateFailures, EachHasItsAlert) {
   Pki& pki = *InteropPki::pki;
   // A second, unrelated root for the untrusted case.
-  CertSpec other{.name = "other-root", .key = KeyKind::p256, .ca = true};
-  ASSERT_TRUE(pki.issue(other));
-  CertSpec nonca{.name = "nonca-int", .key = KeyKind::p256, .issuer = "p256-root", .ca = false};
-  ASSERT_TRUE(pki.issue(nonca));
+  ASSERT_TRUE(pki.issue(cert_spec("other-root", KeyKind::p256, "", {}, true)));
+  ASSERT_TRUE(pki.issue(cert_spec("nonca-int", KeyKind::p256, "p256-root", {}, false)));
 
   struct Case {
     const char* name;
@@ -155,19 +153,18 @@ TEST(CertificateFailures, EachHasItsAlert) {
     const char* host;
     Alert alert;
   };
-  std::vector<Case> cases;
-  cases.push_back({"expired", {.name = "expired-leaf", .key = KeyKind::p256, .issuer = "p256-int",
-                               .dns_sans = {kHost}, .not_before_days = -30, .not_after_days = -1},
-                   "p256-int", "p256-root", kHost, Alert::certificate_expired});
-  cases.push_back({"wrong_host", {.name = "other-host-leaf", .key = KeyKind::p256, .issuer = "p256-int",
-                                  .dns_sans = {"elsewhere.example"}},
-                   "p256-int", "p256-root", kHost, Alert::bad_certificate});
-  cases.push_back({"untrusted_root", {.name = "ok-leaf", .key = KeyKind::p256, .issuer = "p256-int",
-                                      .dns_sans = {kHost}},
-                   "p256-int", "other-root", kHost, Alert::unknown_ca});
-  cases.push_back({"intermediate_not_ca", {.name = "under-nonca-leaf", .key = KeyKind::p256, .issuer = "nonca-int",
-                                           .dns_sans = {kHost}},
-                   "nonca-int", "p256-root", kHost, Alert::bad_certificate});
+  CertSpec expired = cert_spec("expired-leaf", KeyKind::p256, "p256-int", {kHost});
+  expired.not_before_days = -30;
+  expired.not_after_days = -1;
+  std::vector<Case> cases = {
+      {"expired", expired, "p256-int", "p256-root", kHost, Alert::certificate_expired},
+      {"wrong_host", cert_spec("other-host-leaf", KeyKind::p256, "p256-int", {"elsewhere.example"}), "p256-int",
+       "p256-root", kHost, Alert::bad_certificate},
+      {"untrusted_root", cert_spec("ok-leaf", KeyKind::p256, "p256-int", {kHost}), "p256-int", "other-root", kHost,
+       Alert::unknown_ca},
+      {"intermediate_not_ca", cert_spec("under-nonca-leaf", KeyKind::p256, "nonca-int", {kHost}), "nonca-int",
+       "p256-root", kHost, Alert::bad_certificate},
+  };
   for (Case& c : cases) {
     SCOPED_TRACE(c.name);
     ASSERT_TRUE(pki.issue(c.leaf));

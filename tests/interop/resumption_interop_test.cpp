@@ -188,7 +188,9 @@ TEST(ResumptionStore, EveryResumptionConsumesItsOwnTicket) {
 TEST(ResumptionStore, TicketsNeverCrossHostsPortsOrTrustContexts) {
   Pki pki;
   ASSERT_TRUE(pki.make_chain("x", KeyKind::p256, KeyKind::p256, kHost));
-  pki.issue(CertSpec{"x-leaf2", KeyKind::p256, "x-int", false, -1, {kHost, "127.0.0.1"}, {"127.0.0.1"}});
+  CertSpec both = cert_spec("x-leaf2", KeyKind::p256, "x-int", {kHost});
+  both.ip_sans = {"127.0.0.1"};
+  ASSERT_TRUE(pki.issue(both));
   TrustStore trust, other_trust;
   std::string pem = pki.cert_pem("x-root");
   ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());

@@ -15,6 +15,7 @@
 #include "support/pki.h"
 #include "support/recording_ticket_store.h"
 #include "support/scripted_server.h"
+#include "support/vectors.h"
 
 namespace mactls::test {
 namespace {
@@ -31,7 +32,7 @@ void edit_extensions(Bytes& msg, const std::function<void(std::vector<std::pair<
   std::vector<std::pair<uint16_t, Bytes>> list;
   Reader e(exts);
   while (!e.empty()) {
-    uint16_t t;
+    uint16_t t = 0;
     ByteView d;
     EXPECT_TRUE(e.u16(t) && e.vec16(d));
     list.push_back({t, d.to_bytes()});
@@ -348,7 +349,9 @@ TEST_F(Engine, BadServerHellosGetTheirAlerts) {
   for (const ShCase& c : cases) {
     SCOPED_TRACE(c.name);
     store_.clear();
-    if (c.needs_ticket) ASSERT_TRUE(connect(ServerScript()).is_ok());
+    if (c.needs_ticket) {
+      ASSERT_TRUE(connect(ServerScript()).is_ok());
+    }
     ServerScript script;
     script.tamper_message = [&](Bytes& m) {
       if (is_type(m, HandshakeType::server_hello)) c.tamper(m);
@@ -398,7 +401,10 @@ TEST_F(Engine, BadServerFinishedIsDecryptError) {
 TEST_F(Engine, CertificateVerifyWithAnUnofferedSchemeIsIllegalParameter) {
   ServerScript script;
   script.tamper_message = [](Bytes& m) {
-    if (is_type(m, HandshakeType::certificate_verify)) m[5] = 0x01, m[4] = 0x02;  // 0x0201 rsa_pkcs1_sha1
+    if (is_type(m, HandshakeType::certificate_verify)) {
+      m[4] = 0x02;  // 0x0201 rsa_pkcs1_sha1: never offered
+      m[5] = 0x01;
+    }
     return true;
   };
   Status s = connect(script);

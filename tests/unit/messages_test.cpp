@@ -48,7 +48,7 @@ ParsedHello parse_hello(const Bytes& msg) {
   for (size_t i = 0; i + 1 < suites.size; i += 2) h.suites.push_back(load_be16(suites.data + i));
   Reader e(exts);
   while (!e.empty()) {
-    uint16_t t;
+    uint16_t t = 0;
     ByteView d;
     EXPECT_TRUE(e.u16(t) && e.vec16(d));
     h.exts.push_back({t, d.to_bytes()});
