@@ -83,6 +83,7 @@ PeerServer::PeerServer(PeerOptions o) : o_(std::move(o)) {
 PeerServer::~PeerServer() {
   stop();
   unlink(log_.c_str());
+  unlink((log_ + ".chain.pem").c_str());
 }
 
 bool PeerServer::launch(uint16_t port) {
@@ -90,6 +91,19 @@ bool PeerServer::launch(uint16_t port) {
   if (o_.kind == PeerKind::openssl) {
     args = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert", o_.cert_file,
             "-key", o_.key_file, "-tls1_3"};
+    // s_server sends only the first certificate of -cert; the rest of the
+    // chain goes through -cert_chain.
+    std::ifstream in(o_.cert_file);
+    std::stringstream all;
+    all << in.rdbuf();
+    std::string pem = all.str();
+    size_t second = pem.find("-----BEGIN CERTIFICATE-----", 1);
+    if (second != std::string::npos) {
+      std::ofstream chain(log_ + ".chain.pem");
+      chain << pem.substr(second);
+      args.push_back("-cert_chain");
+      args.push_back(log_ + ".chain.pem");
+    }
     if (o_.www) args.push_back("-www");
     if (o_.num_tickets >= 0) {
       args.push_back("-num_tickets");
