@@ -3,6 +3,13 @@
 #include <nettle/hkdf.h>
 #include <nettle/hmac.h>
 
+// <nettle/hkdf.h> #defines hkdf_extract and hkdf_expand to nettle's
+// symbols, which would rename mactls's own functions below (and leave
+// callers of hash.h with undefined references). Call nettle by its real
+// names instead.
+#undef hkdf_extract
+#undef hkdf_expand
+
 namespace mactls {
 
 void HashCtx::reset(HashAlg alg) {
@@ -80,13 +87,13 @@ void hkdf_extract(HashAlg alg, ByteView salt, ByteView ikm, Secret& prk) {
   uint8_t zeros[kMaxHashLen] = {};
   ByteView s = salt.empty() ? ByteView(zeros, hash_len(alg)) : salt;
   HmacState st(alg, s);
-  ::hkdf_extract(st.ctx(), st.update_fn(), st.digest_fn(), hash_len(alg), ikm.size, ikm.data,
+  nettle_hkdf_extract(st.ctx(), st.update_fn(), st.digest_fn(), hash_len(alg), ikm.size, ikm.data,
                prk.prepare(hash_len(alg)));
 }
 
 void hkdf_expand(HashAlg alg, ByteView prk, ByteView info, uint8_t* out, size_t len) {
   HmacState st(alg, prk);
-  ::hkdf_expand(st.ctx(), st.update_fn(), st.digest_fn(), hash_len(alg), info.size, info.data, len,
+  nettle_hkdf_expand(st.ctx(), st.update_fn(), st.digest_fn(), hash_len(alg), info.size, info.data, len,
               out);
 }
 

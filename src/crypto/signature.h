@@ -62,6 +62,11 @@ class PublicKey {
   /// decrypt_error.
   Status verify(SignatureScheme scheme, ByteView message, ByteView signature) const;
 
+  /// ECDSA over `message` hashed with SHA-256 (0), SHA-384 (1) or SHA-512
+  /// (2), whatever the key's curve: X.509 allows any pairing, TLS 1.3
+  /// CertificateVerify does not (use verify() there).
+  Status verify_ecdsa_digest(int hash_id, ByteView message, ByteView signature) const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every mactls test: unit tests (RFC 8448, RFC 5869 and openssl
+# vectors, the scripted-server engine tests), the C façade test, and live
+# interop with openssl s_server and gnutls-serv on 127.0.0.1.
+#
+#   bash scripts/test.sh              # build in build/ and run ctest
+#   bash scripts/test.sh --sanitize   # also build build-asan/ with ASan+UBSan and run ctest there
+#
+# Works on a fresh Debian bookworm machine as root: installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+here=$(pwd)
+
+sanitize=0
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) sanitize=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+source scripts/deps.sh
+mactls_install_missing
+
+if [ ! -d ../shared/rfc ]; then
+  echo "error: ../shared/rfc (the RFC texts and rfc8448_vectors.json) must sit beside the checkout" >&2
+  exit 1
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+run_suite() {
+  local dir=$1; shift
+  echo "== configure ($dir)"
+  cmake -S "$here" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMACTLS_BUILD_TESTS=ON "$@" > "$dir.configure.log" 2>&1 ||
+    { cat "$dir.configure.log"; return 1; }
+  echo "== build ($dir)"
+  cmake --build "$dir" -j"$jobs"
+  echo "== test ($dir)"
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 300)
+}
+
+mkdir -p build
+run_suite build
+if [ "$sanitize" -eq 1 ]; then
+  mkdir -p build-asan
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite build-asan -DMACTLS_SANITIZE=ON
+fi
+echo "== all tests passed"

@@ -1,0 +1,376 @@
+#include "handshake/messages.h"
+
+#include <cstring>
+#include <string>
+
+namespace mactls {
+
+const uint8_t kHelloRetryRandom[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+const char* handshake_type_name(uint8_t type) {
+  switch (static_cast<HandshakeType>(type)) {
+    case HandshakeType::client_hello: return "ClientHello";
+    case HandshakeType::server_hello: return "ServerHello";
+    case HandshakeType::new_session_ticket: return "NewSessionTicket";
+    case HandshakeType::end_of_early_data: return "EndOfEarlyData";
+    case HandshakeType::encrypted_extensions: return "EncryptedExtensions";
+    case HandshakeType::certificate: return "Certificate";
+    case HandshakeType::certificate_request: return "CertificateRequest";
+    case HandshakeType::certificate_verify: return "CertificateVerify";
+    case HandshakeType::finished: return "Finished";
+    case HandshakeType::key_update: return "KeyUpdate";
+    case HandshakeType::message_hash: return "message_hash";
+  }
+  return "unknown handshake message";
+}
+
+namespace {
+
+// RFC 8446 §4.2 table, for the messages a client receives. Returns true if
+// `type` is a recognised extension that may appear in `ctx`.
+bool allowed_in(uint16_t type, ExtContext ctx) {
+  switch (ctx) {
+    case ExtContext::server_hello:
+      return type == ext::key_share || type == ext::pre_shared_key ||
+             type == ext::supported_versions;
+    case ExtContext::hello_retry_request:
+      return type == ext::key_share || type == ext::cookie || type == ext::supported_versions;
+    case ExtContext::encrypted_extensions:
+      return type == ext::server_name || type == ext::max_fragment_length ||
+             type == ext::supported_groups || type == ext::use_srtp || type == ext::heartbeat ||
+             type == ext::alpn || type == ext::client_certificate_type ||
+             type == ext::server_certificate_type || type == ext::early_data;
+    case ExtContext::certificate:
+      return type == ext::status_request || type == ext::signed_certificate_timestamp;
+    case ExtContext::certificate_request:
+      return type == ext::status_request || type == ext::signature_algorithms ||
+             type == ext::signed_certificate_timestamp || type == ext::certificate_authorities ||
+             type == ext::oid_filters || type == ext::signature_algorithms_cert;
+    case ExtContext::new_session_ticket:
+      return type == ext::early_data;
+  }
+  return false;
+}
+
+bool recognised(uint16_t type) {
+  switch (type) {
+    case ext::server_name: case ext::max_fragment_length: case ext::status_request:
+    case ext::supported_groups: case ext::signature_algorithms: case ext::use_srtp:
+    case ext::heartbeat: case ext::alpn: case ext::signed_certificate_timestamp:
+    case ext::client_certificate_type: case ext::server_certificate_type: case ext::padding:
+    case ext::pre_shared_key: case ext::early_data: case ext::supported_versions:
+    case ext::cookie: case ext::psk_key_exchange_modes: case ext::certificate_authorities:
+    case ext::oid_filters: case ext::post_handshake_auth: case ext::signature_algorithms_cert:
+    case ext::key_share:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Walks an extensions block, calling fn(type, data) for each, after the
+// checks every received block needs: framing, count limit, no duplicates
+// (tracked for the 64 lowest code points exactly and by a small list
+// above), and placement per §4.2. fn returns a Status.
+template <typename Fn>
+Status for_each_extension(ByteView block, ExtContext ctx, size_t max_extensions, Fn&& fn) {
+  Reader r(block);
+  uint64_t seen_low = 0;
+  uint16_t seen_high[16];
+  size_t n_high = 0, count = 0;
+  while (!r.empty()) {
+    uint16_t type;
+    ByteView data;
+    if (!r.u16(type) || !r.vec16(data)) return Status::fail(Alert::decode_error, "malformed extension");
+    if (++count > max_extensions) return Status::fail(Alert::decode_error, "too many extensions");
+    if (type < 64) {
+      if (seen_low & (uint64_t(1) << type))
+        return Status::fail(Alert::illegal_parameter, "duplicate extension");
+      seen_low |= uint64_t(1) << type;
+    } else {
+      for (size_t i = 0; i < n_high; ++i)
+        if (seen_high[i] == type) return Status::fail(Alert::illegal_parameter, "duplicate extension");
+      if (n_high == sizeof seen_high / sizeof seen_high[0])
+        return Status::fail(Alert::decode_error, "too many unknown extensions");
+      seen_high[n_high++] = type;
+    }
+    if (!allowed_in(type, ctx)) {
+      if (recognised(type))
+        return Status::fail(Alert::illegal_parameter, "extension not allowed in this message");
+      // §4.2: a response to an extension the client never sent.
+      return Status::fail(Alert::unsupported_extension, "server sent an extension mactls did not offer");
+    }
+    MACTLS_TRY(fn(type, data));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+void build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
+                        size_t* binder_at) {
+  Writer w(out);
+  w.u8(uint8_t(HandshakeType::client_hello));
+  size_t msg = w.open_block(3);
+  w.u16(kTls12);  // legacy_version
+  w.bytes(p.random, 32);
+  w.u8(32);
+  w.bytes(p.session_id, 32);
+  size_t suites = w.open_block(2);
+  for (uint16_t s : *p.cipher_suites) w.u16(s);
+  w.close_block(suites, 2);
+  w.u8(1);  // legacy_compression_methods: null only
+  w.u8(0);
+  size_t exts = w.open_block(2);
+
+  if (!p.server_name.empty()) {  // RFC 6066 §3
+    w.u16(ext::server_name);
+    size_t e = w.open_block(2);
+    size_t list = w.open_block(2);
+    w.u8(0);  // host_name
+    w.vec16(p.server_name);
+    w.close_block(list, 2);
+    w.close_block(e, 2);
+  }
+  {
+    w.u16(ext::supported_versions);
+    size_t e = w.open_block(2);
+    w.u8(2);
+    w.u16(kTls13);
+    w.close_block(e, 2);
+  }
+  {
+    w.u16(ext::supported_groups);
+    size_t e = w.open_block(2);
+    size_t list = w.open_block(2);
+    for (uint16_t g : *p.groups) w.u16(g);
+    w.close_block(list, 2);
+    w.close_block(e, 2);
+  }
+  {
+    w.u16(ext::signature_algorithms);
+    size_t e = w.open_block(2);
+    size_t list = w.open_block(2);
+    for (uint16_t s : *p.signature_schemes) w.u16(s);
+    w.close_block(list, 2);
+    w.close_block(e, 2);
+  }
+  {
+    w.u16(ext::key_share);
+    size_t e = w.open_block(2);
+    size_t list = w.open_block(2);
+    for (const auto& ks : p.key_shares) {
+      w.u16(ks.first);
+      w.vec16(ks.second);
+    }
+    w.close_block(list, 2);
+    w.close_block(e, 2);
+  }
+  if (p.alpn && !p.alpn->empty()) {  // RFC 7301 §3.1
+    w.u16(ext::alpn);
+    size_t e = w.open_block(2);
+    size_t list = w.open_block(2);
+    for (const std::string& proto : *p.alpn) {
+      w.u8(uint8_t(proto.size()));
+      w.bytes(reinterpret_cast<const uint8_t*>(proto.data()), proto.size());
+    }
+    w.close_block(list, 2);
+    w.close_block(e, 2);
+  }
+  if (!p.cookie.empty()) {
+    w.u16(ext::cookie);
+    size_t e = w.open_block(2);
+    w.vec16(p.cookie);
+    w.close_block(e, 2);
+  }
+  {
+    // Sent on every ClientHello: servers issue no tickets without it
+    // (§4.2.9). psk_dhe_ke only: a resumed session still gets a fresh ECDHE.
+    w.u16(ext::psk_key_exchange_modes);
+    size_t e = w.open_block(2);
+    w.u8(1);
+    w.u8(kPskDheKe);
+    w.close_block(e, 2);
+  }
+  size_t binders = 0, binder = 0;
+  if (p.psk) {
+    // §4.2.11: pre_shared_key MUST be the last extension.
+    w.u16(ext::pre_shared_key);
+    size_t e = w.open_block(2);
+    size_t ids = w.open_block(2);
+    w.vec16(p.psk->identity);
+    w.u32(p.psk->obfuscated_age);
+    w.close_block(ids, 2);
+    binders = w.size();
+    size_t bl = w.open_block(2);
+    w.u8(uint8_t(p.psk->binder_len));
+    binder = w.size();
+    out.insert(out.end(), p.psk->binder_len, 0);
+    w.close_block(bl, 2);
+    w.close_block(e, 2);
+  }
+  w.close_block(exts, 2);
+  w.close_block(msg, 3);
+  if (binders_at) *binders_at = binders;
+  if (binder_at) *binder_at = binder;
+}
+
+Status parse_server_hello(ByteView body, size_t max_extensions, ServerHello* sh) {
+  Reader r(body);
+  uint8_t compression;
+  ByteView exts;
+  if (!r.u16(sh->legacy_version) || !r.bytes(32, sh->random) || !r.vec8(sh->session_id, 0, 32) ||
+      !r.u16(sh->cipher_suite) || !r.u8(compression))
+    return Status::fail(Alert::decode_error, "malformed ServerHello");
+  sh->is_hrr = std::memcmp(sh->random.data, kHelloRetryRandom, 32) == 0;
+  if (r.empty()) {
+    // A TLS 1.2-or-older ServerHello may omit extensions; the caller turns
+    // the missing supported_versions into protocol_version.
+    sh->selected_version = 0;
+    return compression == 0 ? Status::ok()
+                            : Status::fail(Alert::illegal_parameter, "ServerHello compression is not null");
+  }
+  if (!r.vec16(exts) || !r.empty()) return Status::fail(Alert::decode_error, "malformed ServerHello extensions");
+  if (compression != 0) return Status::fail(Alert::illegal_parameter, "ServerHello compression is not null");
+  const ExtContext ctx = sh->is_hrr ? ExtContext::hello_retry_request : ExtContext::server_hello;
+  return for_each_extension(exts, ctx, max_extensions, [&](uint16_t type, ByteView data) -> Status {
+    Reader e(data);
+    switch (type) {
+      case ext::supported_versions:
+        if (!e.u16(sh->selected_version) || !e.empty())
+          return Status::fail(Alert::decode_error, "malformed supported_versions");
+        return Status::ok();
+      case ext::key_share:
+        sh->has_key_share = true;
+        if (sh->is_hrr) {
+          if (!e.u16(sh->key_share_group) || !e.empty())
+            return Status::fail(Alert::decode_error, "malformed HelloRetryRequest key_share");
+        } else if (!e.u16(sh->key_share_group) || !e.vec16(sh->key_share, 1) || !e.empty()) {
+          return Status::fail(Alert::decode_error, "malformed ServerHello key_share");
+        }
+        return Status::ok();
+      case ext::cookie:
+        if (!e.vec16(sh->cookie, 1) || !e.empty())
+          return Status::fail(Alert::decode_error, "malformed cookie");
+        return Status::ok();
+      case ext::pre_shared_key:
+        sh->has_psk = true;
+        if (!e.u16(sh->selected_identity) || !e.empty())
+          return Status::fail(Alert::decode_error, "malformed pre_shared_key");
+        return Status::ok();
+    }
+    return Status::fail(Alert::internal_error, "unhandled ServerHello extension");
+  });
+}
+
+Status parse_encrypted_extensions(ByteView body, bool offered_alpn, bool offered_sni,
+                                  size_t max_extensions, EncryptedExtensions* out) {
+  Reader r(body);
+  ByteView exts;
+  if (!r.vec16(exts) || !r.empty()) return Status::fail(Alert::decode_error, "malformed EncryptedExtensions");
+  return for_each_extension(exts, ExtContext::encrypted_extensions, max_extensions,
+                            [&](uint16_t type, ByteView data) -> Status {
+    Reader e(data);
+    switch (type) {
+      case ext::server_name:
+        if (!offered_sni) return Status::fail(Alert::unsupported_extension, "server acknowledged SNI that was not sent");
+        if (!data.empty()) return Status::fail(Alert::decode_error, "server_name acknowledgement is not empty");
+        out->server_name_ack = true;
+        return Status::ok();
+      case ext::supported_groups: {
+        // The server's preferences, informational only (§4.2.7); check framing.
+        ByteView list;
+        if (!e.vec16(list, 2) || !e.empty() || (list.size & 1))
+          return Status::fail(Alert::decode_error, "malformed supported_groups");
+        return Status::ok();
+      }
+      case ext::alpn: {
+        if (!offered_alpn) return Status::fail(Alert::unsupported_extension, "server selected ALPN that was not offered");
+        ByteView list, proto;
+        if (!e.vec16(list, 2) || !e.empty()) return Status::fail(Alert::decode_error, "malformed ALPN");
+        Reader l(list);
+        // RFC 7301 §3.1: exactly one protocol in the server's answer.
+        if (!l.vec8(proto, 1) || !l.empty()) return Status::fail(Alert::decode_error, "ALPN answer must name one protocol");
+        out->alpn = proto;
+        out->has_alpn = true;
+        return Status::ok();
+      }
+      case ext::early_data:
+        // mactls never offers early_data (no 0-RTT).
+        return Status::fail(Alert::unsupported_extension, "server accepted early_data that was not offered");
+      default:
+        // max_fragment_length, use_srtp, heartbeat, certificate types: never offered.
+        return Status::fail(Alert::unsupported_extension, "server answered an extension mactls did not offer");
+    }
+  });
+}
+
+Status parse_certificate(ByteView body, size_t max_certs, size_t max_extensions, CertificateMsg* out) {
+  Reader r(body);
+  ByteView list;
+  if (!r.vec8(out->request_context) || !r.vec24(list) || !r.empty())
+    return Status::fail(Alert::decode_error, "malformed Certificate");
+  out->certs.clear();
+  Reader l(list);
+  while (!l.empty()) {
+    ByteView cert, exts;
+    if (!l.vec24(cert, 1) || !l.vec16(exts)) return Status::fail(Alert::decode_error, "malformed CertificateEntry");
+    if (out->certs.size() == max_certs)
+      return Status::fail(Alert::bad_certificate, "certificate chain is longer than the limit");
+    MACTLS_TRY(for_each_extension(exts, ExtContext::certificate, max_extensions,
+                                  [](uint16_t, ByteView) -> Status {
+      // status_request / SCT answers: mactls requested neither.
+      return Status::fail(Alert::unsupported_extension, "certificate entry carries an extension mactls did not request");
+    }));
+    out->certs.push_back(cert);
+  }
+  return Status::ok();
+}
+
+Status parse_certificate_verify(ByteView body, CertificateVerifyMsg* out) {
+  Reader r(body);
+  if (!r.u16(out->scheme) || !r.vec16(out->signature, 1) || !r.empty())
+    return Status::fail(Alert::decode_error, "malformed CertificateVerify");
+  return Status::ok();
+}
+
+size_t certificate_verify_content(ByteView transcript_hash, uint8_t* out) {
+  static const char kContext[] = "TLS 1.3, server CertificateVerify";
+  std::memset(out, 0x20, 64);
+  std::memcpy(out + 64, kContext, sizeof kContext);  // includes the 0 separator
+  std::memcpy(out + 64 + sizeof kContext, transcript_hash.data, transcript_hash.size);
+  return 64 + sizeof kContext + transcript_hash.size;
+}
+
+Status parse_certificate_request(ByteView body, size_t max_extensions, CertificateRequestMsg* out) {
+  Reader r(body);
+  ByteView exts;
+  if (!r.vec8(out->context) || !r.vec16(exts) || !r.empty())
+    return Status::fail(Alert::decode_error, "malformed CertificateRequest");
+  bool sig_algs = false;
+  MACTLS_TRY(for_each_extension(exts, ExtContext::certificate_request, max_extensions,
+                                [&](uint16_t type, ByteView) -> Status {
+    if (type == ext::signature_algorithms) sig_algs = true;
+    return Status::ok();
+  }));
+  // §4.3.2: "The "signature_algorithms" extension MUST be specified".
+  if (!sig_algs) return Status::fail(Alert::missing_extension, "CertificateRequest lacks signature_algorithms");
+  return Status::ok();
+}
+
+Status parse_key_update(ByteView body, bool* update_requested) {
+  if (body.size != 1) return Status::fail(Alert::decode_error, "malformed KeyUpdate");
+  if (body[0] > 1) return Status::fail(Alert::illegal_parameter, "KeyUpdate request_update is not 0 or 1");
+  *update_requested = body[0] == 1;
+  return Status::ok();
+}
+
+void append_handshake(Bytes& out, HandshakeType type, ByteView body) {
+  Writer w(out);
+  w.u8(uint8_t(type));
+  w.vec24(body);
+}
+
+}  // namespace mactls

@@ -1,0 +1,64 @@
+// Test support: live TLS servers (`openssl s_server`, `gnutls-serv`) on
+// 127.0.0.1 for interop tests. Each runs as a child process on a port it
+// picks, is waited for until it accepts connections, and is stopped (and
+// reaped) when the PeerServer goes away. Only loopback is ever used.
+#ifndef MACTLS_TESTS_SUPPORT_PEER_SERVER_H
+#define MACTLS_TESTS_SUPPORT_PEER_SERVER_H
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mactls::test {
+
+enum class PeerKind { openssl, gnutls };
+
+struct PeerOptions {
+  PeerKind kind = PeerKind::openssl;
+  std::string cert_file;  ///< leaf + intermediates, PEM
+  std::string key_file;
+  bool www = true;        ///< answer GET / with a status page
+  int num_tickets = -1;   ///< openssl -num_tickets (-1: server default)
+  std::vector<std::string> groups;        ///< e.g. {"secp384r1"} to force HRR
+  std::vector<std::string> ciphersuites;  ///< IANA names, e.g. TLS_AES_128_GCM_SHA256
+  std::string keylog_file;  ///< openssl -keylogfile
+  uint16_t port = 0;        ///< 0: pick a free one
+  std::vector<std::string> extra_args;
+};
+
+class PeerServer {
+ public:
+  explicit PeerServer(PeerOptions o);
+  ~PeerServer();
+  PeerServer(const PeerServer&) = delete;
+  PeerServer& operator=(const PeerServer&) = delete;
+
+  /// Starts the server and waits (bounded) until it accepts connections.
+  /// False, with output() explaining why, if it never does.
+  bool start();
+  void stop();
+  uint16_t port() const { return port_; }
+  /// What the server printed (stdout and stderr).
+  std::string output() const;
+
+ private:
+  bool launch(uint16_t port);
+  PeerOptions o_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::string log_;
+};
+
+/// Does the server's status page say the session was resumed? openssl's
+/// -www page says "Reused, TLSv1.3"; gnutls' --http page describes a resumed
+/// session without the certificate signature part.
+bool server_says_resumed(PeerKind kind, const std::string& page);
+
+/// A free TCP port on 127.0.0.1 (bound and released).
+uint16_t free_loopback_port();
+
+}  // namespace mactls::test
+
+#endif

@@ -1,0 +1,52 @@
+// Test support: a TicketStore that records every call, on top of a real
+// MemoryTicketStore, so tests can assert the exact sequence (insert ×N,
+// take ×N, never the same ticket twice).
+#ifndef MACTLS_TESTS_SUPPORT_RECORDING_TICKET_STORE_H
+#define MACTLS_TESTS_SUPPORT_RECORDING_TICKET_STORE_H
+
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mactls/ticket_store.h"
+
+namespace mactls::test {
+
+class RecordingTicketStore final : public TicketStore {
+ public:
+  void insert(const TicketKey& key, Ticket&& t) override {
+    std::lock_guard<std::mutex> g(mu_);
+    inserted_.push_back(t);
+    keys_.push_back(key);
+    inner_.insert(key, std::move(t));
+  }
+  bool take(const TicketKey& key, int64_t now, Ticket* out) override {
+    std::lock_guard<std::mutex> g(mu_);
+    take_calls_++;
+    if (!inner_.take(key, now, out)) return false;
+    taken_.push_back(out->identity);
+    return true;
+  }
+  size_t inserted() const { return inserted_.size(); }
+  size_t taken() const { return taken_.size(); }
+  size_t take_calls() const { return take_calls_; }
+  const std::vector<Ticket>& inserted_tickets() const { return inserted_; }
+  const std::vector<TicketKey>& inserted_keys() const { return keys_; }
+  bool no_identity_taken_twice() const {
+    std::set<std::vector<uint8_t>> seen(taken_.begin(), taken_.end());
+    return seen.size() == taken_.size();
+  }
+
+ private:
+  std::mutex mu_;
+  MemoryTicketStore inner_;
+  std::vector<Ticket> inserted_;
+  std::vector<TicketKey> keys_;
+  std::vector<std::vector<uint8_t>> taken_;
+  size_t take_calls_ = 0;
+};
+
+}  // namespace mactls::test
+
+#endif

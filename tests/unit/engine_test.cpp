@@ -1,0 +1,468 @@
+// The client engine against the in-process scripted server: full and
+// resumed handshakes, HelloRetryRequest (with and without a PSK), declines
+// and fallbacks, ticket lifetimes under an injected clock, post-handshake
+// messages, the RFC 8446 §4.2.11 / §4.1 checks on ServerHello, and secret
+// wiping. Every expected alert cites its rule.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "handshake/messages.h"
+#include "mactls/client.h"
+#include "mactls/ticket_store.h"
+#include "mactls/trust.h"
+#include "support/pki.h"
+#include "support/recording_ticket_store.h"
+#include "support/scripted_server.h"
+#include "support/vectors.h"
+
+namespace mactls::test {
+namespace {
+
+const char* kHost = "server.test";
+
+// Rewrites the extensions block of a ServerHello/HRR message.
+void edit_extensions(Bytes& msg, const std::function<void(std::vector<std::pair<uint16_t, Bytes>>&)>& edit) {
+  Reader r(ByteView(msg).sub(4));
+  ByteView head, sid, exts;
+  EXPECT_TRUE(r.bytes(34, head) && r.vec8(sid));
+  ByteView tail;
+  EXPECT_TRUE(r.bytes(3, tail) && r.vec16(exts));
+  std::vector<std::pair<uint16_t, Bytes>> list;
+  Reader e(exts);
+  while (!e.empty()) {
+    uint16_t t = 0;
+    ByteView d;
+    EXPECT_TRUE(e.u16(t) && e.vec16(d));
+    list.push_back({t, d.to_bytes()});
+  }
+  edit(list);
+  Bytes body;
+  Writer w(body);
+  w.bytes(head);
+  w.vec8(sid);
+  w.bytes(tail);
+  size_t at = w.open_block(2);
+  for (auto& x : list) {
+    w.u16(x.first);
+    w.vec16(ByteView(x.second));
+  }
+  w.close_block(at, 2);
+  Bytes out;
+  append_handshake(out, HandshakeType(msg[0]), ByteView(body));
+  msg.swap(out);
+}
+
+bool is_type(const Bytes& msg, HandshakeType t) { return !msg.empty() && msg[0] == uint8_t(t); }
+
+class Engine : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    pki_ = new Pki();
+    id_ = new ServerIdentity();
+    ASSERT_TRUE(id_->make(*pki_, "engine", kHost));
+  }
+  static void TearDownTestSuite() {
+    delete id_;
+    delete pki_;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(trust_.add_pem(id_->root_pem.data(), id_->root_pem.size()).is_ok());
+    cfg_.trust = &trust_;
+    cfg_.tickets = &store_;
+    cfg_.clock = &clock_;
+    clock_.set_unix_seconds(now_unix());
+  }
+  static int64_t now_unix() { return int64_t(time(nullptr)); }
+
+  // One connection; returns the client's status.
+  Status connect(const ServerScript& script, ConnectionInfo* info = nullptr, size_t chunk = 0,
+                 std::unique_ptr<ScriptedServer>* keep = nullptr) {
+    auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
+    Client client(cfg_, kHost, 443);
+    LoopbackResult r = run_loopback(client, *server, chunk, "ping");
+    last_server_ok_ = r.server_ok;
+    last_server_error_ = server->error();
+    last_resumed_ = server->resumed();
+    last_hrr_ = server->hello_retry_sent();
+    last_alerts_ = server->alerts();
+    last_secret_bytes_ = client.secret_bytes_held();
+    last_state_ = client.state();
+    if (r.client_status.is_ok()) {
+      Bytes out;
+      EXPECT_TRUE(client.close(out).is_ok());
+      last_secret_bytes_after_close_ = client.secret_bytes_held();
+      (void)server->receive(ByteView(out), out);
+      last_alerts_ = server->alerts();
+    }
+    if (info) *info = client.info();
+    if (keep) *keep = std::move(server);
+    return r.client_status;
+  }
+
+  static Pki* pki_;
+  static ServerIdentity* id_;
+  TrustStore trust_;
+  MemoryTicketStore store_;
+  ManualClock clock_;
+  ClientConfig cfg_;
+  ServerTicketBook book_;
+  bool last_server_ok_ = true, last_resumed_ = false, last_hrr_ = false;
+  std::string last_server_error_;
+  std::vector<uint8_t> last_alerts_;
+  size_t last_secret_bytes_ = 0, last_secret_bytes_after_close_ = 1;
+  Client::State last_state_ = Client::State::idle;
+};
+Pki* Engine::pki_ = nullptr;
+ServerIdentity* Engine::id_ = nullptr;
+
+TEST_F(Engine, FullHandshakeVerifiesTheChainAndStoresTickets) {
+  ConnectionInfo info;
+  Status s = connect(ServerScript(), &info);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_EQ(info.version, 0x0304);
+  EXPECT_EQ(info.cipher_suite, 0x1301);
+  EXPECT_EQ(info.group, 0x001d);
+  EXPECT_EQ(info.signature_scheme, 0x0807);
+  EXPECT_FALSE(info.resumed);
+  EXPECT_FALSE(info.ticket_offered);
+  EXPECT_TRUE(info.psk_modes_sent);
+  EXPECT_EQ(info.tickets_received, 2u);
+  EXPECT_EQ(info.tickets_stored, 2u);
+  EXPECT_EQ(store_.size(), 2u);
+  EXPECT_FALSE(info.peer_identity.empty());
+  EXPECT_EQ(info.peer_chain.size(), 2u);
+  // close_notify reached the server, and every key is gone after close().
+  ASSERT_FALSE(last_alerts_.empty());
+  EXPECT_EQ(last_alerts_.back(), 0);
+  EXPECT_EQ(last_secret_bytes_after_close_, 0u);
+}
+
+TEST_F(Engine, SecondConnectionResumesWithoutCertificates) {
+  ConnectionInfo first, second;
+  ASSERT_TRUE(connect(ServerScript(), &first).is_ok());
+  Status s = connect(ServerScript(), &second);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(last_resumed_) << "the server accepted the binder and resumed";
+  EXPECT_TRUE(second.ticket_offered);
+  EXPECT_TRUE(second.resumed);
+  EXPECT_FALSE(second.declined);
+  EXPECT_EQ(second.signature_scheme, 0);
+  EXPECT_TRUE(second.peer_chain.empty());
+  EXPECT_EQ(second.peer_identity, first.peer_identity) << "identity inherited from the ticket";
+  EXPECT_EQ(second.auth_unix_s, first.auth_unix_s) << "authentication time inherited";
+  EXPECT_EQ(second.tickets_stored, 2u);
+  EXPECT_EQ(store_.size(), 3u) << "one ticket spent, two new ones";
+}
+
+TEST_F(Engine, OneByteAtATimeCompletesFullAndResumed) {
+  ConnectionInfo info;
+  Status s = connect(ServerScript(), &info, 1);
+  ASSERT_TRUE(s.is_ok()) << s.what();
+  s = connect(ServerScript(), &info, 1);
+  ASSERT_TRUE(s.is_ok()) << s.what();
+  EXPECT_TRUE(info.resumed);
+}
+
+TEST_F(Engine, HelloRetryRequestForAGroupWithoutShare) {
+  ServerScript script;
+  script.groups = {0x0018};
+  script.send_hrr_cookie = true;
+  ConnectionInfo info;
+  std::unique_ptr<ScriptedServer> server;
+  Status s = connect(script, &info, 0, &server);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(info.hello_retry);
+  EXPECT_EQ(info.group, 0x0018);
+  EXPECT_EQ(server->client_hellos(), 2u);
+  // §4.1.2: the second ClientHello echoes the cookie.
+  const Bytes& ch2 = server->last_client_hello();
+  std::string hex2 = to_hex(ByteView(ch2));
+  EXPECT_NE(hex2.find("002c00060004c00c1e55"), std::string::npos);
+}
+
+TEST_F(Engine, ResumesAfterHelloRetryRequestWithARecomputedBinder) {
+  ServerScript script;
+  script.groups = {0x0018};
+  ASSERT_TRUE(connect(script).is_ok());
+  ConnectionInfo info;
+  Status s = connect(script, &info);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(last_hrr_);
+  EXPECT_TRUE(last_resumed_);
+  EXPECT_TRUE(info.resumed);
+  EXPECT_TRUE(info.hello_retry);
+}
+
+TEST_F(Engine, PskWithAnotherHashIsDroppedAfterHelloRetryRequest) {
+  ServerScript sha384;
+  sha384.suites = {0x1302};
+  ConnectionInfo first;
+  ASSERT_TRUE(connect(sha384, &first).is_ok());
+  ASSERT_EQ(first.cipher_suite, 0x1302);
+  ServerScript retry;
+  retry.suites = {0x1301};
+  retry.groups = {0x0018};
+  ConnectionInfo info;
+  std::unique_ptr<ScriptedServer> server;
+  Status s = connect(retry, &info, 0, &server);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(info.ticket_offered);
+  EXPECT_TRUE(info.psk_dropped_after_hrr);
+  EXPECT_FALSE(info.resumed);
+  EXPECT_EQ(info.signature_scheme, 0x0807) << "full handshake";
+  EXPECT_EQ(server->client_hellos(), 2u);
+  EXPECT_FALSE(server->last_hello_had_psk()) << "§4.1.4: the PSK is withdrawn from ClientHello2";
+}
+
+TEST_F(Engine, DeclinedTicketFallsBackToAFullHandshakeOnTheSameConnection) {
+  ASSERT_TRUE(connect(ServerScript()).is_ok());
+  ServerScript decline;
+  decline.accept_psk = false;
+  ConnectionInfo info;
+  Status s = connect(decline, &info);
+  ASSERT_TRUE(s.is_ok()) << s.what();
+  EXPECT_TRUE(info.ticket_offered);
+  EXPECT_TRUE(info.declined);
+  EXPECT_FALSE(info.resumed);
+  EXPECT_EQ(info.signature_scheme, 0x0807);
+  EXPECT_EQ(info.tickets_stored, 2u);
+}
+
+TEST_F(Engine, ExpiredTicketsAreNotOffered) {
+  ServerScript script;
+  script.ticket_lifetime = 60;
+  ASSERT_TRUE(connect(script).is_ok());
+  clock_.advance_ms(61 * 1000);
+  ConnectionInfo info;
+  ASSERT_TRUE(connect(script, &info).is_ok());
+  EXPECT_FALSE(info.ticket_offered);
+}
+
+TEST_F(Engine, LifetimeZeroIsNotStored) {
+  ServerScript script;
+  script.ticket_lifetime = 0;
+  ConnectionInfo info;
+  ASSERT_TRUE(connect(script, &info).is_ok());
+  EXPECT_EQ(info.tickets_received, 2u);
+  EXPECT_EQ(info.tickets_stored, 0u);
+  EXPECT_EQ(store_.size(), 0u);
+}
+
+TEST_F(Engine, LifetimeAboveSevenDaysIsCapped) {
+  ServerScript script;
+  script.num_tickets = 1;
+  script.ticket_lifetime = 8 * 24 * 3600;
+  ASSERT_TRUE(connect(script).is_ok());
+  ASSERT_EQ(store_.size(), 1u);
+  clock_.advance_ms(uint64_t(7 * 24 * 3600 + 1) * 1000);
+  ConnectionInfo info;
+  ASSERT_TRUE(connect(script, &info).is_ok());
+  EXPECT_FALSE(info.ticket_offered) << "capped at 7 days (RFC 8446 §4.6.1)";
+}
+
+TEST_F(Engine, TicketsOnAResumedConnectionInheritTheOriginalAuthentication) {
+  RecordingTicketStore rec;
+  cfg_.tickets = &rec;
+  ConnectionInfo first, second;
+  ASSERT_TRUE(connect(ServerScript(), &first).is_ok());
+  clock_.advance_ms(3600 * 1000);
+  ASSERT_TRUE(connect(ServerScript(), &second).is_ok());
+  ASSERT_TRUE(second.resumed);
+  ASSERT_GE(rec.inserted_tickets().size(), 4u);
+  for (const Ticket& t : rec.inserted_tickets()) {
+    EXPECT_EQ(t.auth_unix_s, first.auth_unix_s);
+    EXPECT_EQ(t.peer_identity, first.peer_identity);
+  }
+}
+
+TEST_F(Engine, MalformedNewSessionTicketIsDecodeErrorAndLeavesTheStoreUnchanged) {
+  ServerScript script;
+  script.num_tickets = 1;
+  script.after_handshake = [](ScriptedServer& s, Bytes& out) {
+    // ticket_nonce claims 9 bytes but 8 follow (then nothing).
+    Bytes bad = test::hex("04000011" "00001c20" "01020304" "09" "0102030405060708" "0000");
+    s.send_handshake(ByteView(bad), out);
+  };
+  ConnectionInfo info;
+  Status s = connect(script, &info);
+  EXPECT_EQ(s.alert(), Alert::decode_error) << s.what();
+  EXPECT_EQ(store_.size(), 1u) << "the good ticket before it stays stored";
+  ASSERT_FALSE(last_alerts_.empty());
+  EXPECT_EQ(last_alerts_.back(), uint8_t(Alert::decode_error));
+  EXPECT_EQ(last_secret_bytes_, 0u) << "failure wipes every secret";
+}
+
+TEST_F(Engine, KeyUpdateRequestedIsAnsweredAndDataKeepsFlowing) {
+  ServerScript script;
+  script.after_handshake = [](ScriptedServer& s, Bytes& out) {
+    s.send_key_update(true, out);
+    const char msg[] = "after-update";
+    s.send_app(ByteView(reinterpret_cast<const uint8_t*>(msg), sizeof msg - 1), out);
+  };
+  std::unique_ptr<ScriptedServer> server;
+  Status s = connect(script, nullptr, 0, &server);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(last_server_ok_) << last_server_error_;
+  EXPECT_EQ(server->received(), "ping");
+}
+
+// --- ServerHello checks (RFC 8446 §4.1.3, §4.2.11, §4.2.9)
+
+struct ShCase {
+  const char* name;
+  std::function<void(Bytes&)> tamper;
+  Alert alert;
+  bool needs_ticket;
+};
+
+TEST_F(Engine, BadServerHellosGetTheirAlerts) {
+  std::vector<ShCase> cases = {
+      {"pre_shared_key never offered",
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { l.push_back({uint16_t(ext::pre_shared_key), Bytes{0, 0}}); }); },
+       Alert::unsupported_extension, false},
+      {"selected_identity out of range",
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (auto& x : l) if (x.first == ext::pre_shared_key) x.second = Bytes{0, 1}; }); },
+       Alert::illegal_parameter, true},
+      {"PSK accepted without key_share (psk_dhe_ke)",
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (size_t i = 0; i < l.size(); ++i) if (l[i].first == ext::key_share) l.erase(l.begin() + long(i)); }); },
+       Alert::illegal_parameter, true},
+      {"wrong selected version",
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (auto& x : l) if (x.first == ext::supported_versions) x.second = Bytes{3, 3}; }); },
+       Alert::illegal_parameter, false},
+      {"no supported_versions (TLS 1.2)",
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (size_t i = 0; i < l.size(); ++i) if (l[i].first == ext::supported_versions) l.erase(l.begin() + long(i)); }); },
+       Alert::protocol_version, false},
+      {"TLS 1.2 downgrade sentinel",
+       [](Bytes& m) { static const uint8_t s[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01}; std::memcpy(m.data() + 4 + 2 + 24, s, 8); },
+       Alert::illegal_parameter, false},
+      {"session id not echoed", [](Bytes& m) { m[4 + 2 + 32 + 1] ^= 1; }, Alert::illegal_parameter, false},
+      {"unoffered cipher suite", [](Bytes& m) { m[4 + 2 + 32 + 1 + 32 + 1] = 0x04; }, Alert::illegal_parameter, false},
+      {"key share for an unoffered group",
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (auto& x : l) if (x.first == ext::key_share) x.second[1] = 0x17; }); },
+       Alert::illegal_parameter, false},
+      {"duplicate extension",
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { l.push_back(l.front()); }); },
+       Alert::illegal_parameter, false},
+  };
+  for (const ShCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    store_.clear();
+    if (c.needs_ticket) {
+      ASSERT_TRUE(connect(ServerScript()).is_ok());
+    }
+    ServerScript script;
+    script.tamper_message = [&](Bytes& m) {
+      if (is_type(m, HandshakeType::server_hello)) c.tamper(m);
+      return true;
+    };
+    Status s = connect(script);
+    EXPECT_EQ(std::string(alert_name(s.alert())), alert_name(c.alert)) << s.what();
+    EXPECT_EQ(s.origin(), ErrorOrigin::local);
+    EXPECT_EQ(last_state_, Client::State::failed);
+    ASSERT_FALSE(last_alerts_.empty()) << "the client told the server";
+    EXPECT_EQ(last_alerts_.back(), uint8_t(c.alert));
+    EXPECT_EQ(last_secret_bytes_, 0u);
+  }
+}
+
+TEST_F(Engine, CertificateOnAResumedHandshakeIsUnexpected) {
+  ASSERT_TRUE(connect(ServerScript()).is_ok());
+  ServerScript script;
+  script.tamper_message = [&](Bytes& m) {
+    if (is_type(m, HandshakeType::encrypted_extensions)) {
+      // EE followed by a Certificate in the same flight.
+      Bytes cb;
+      Writer w(cb);
+      w.u8(0);
+      size_t l = w.open_block(3);
+      w.vec24(ByteView(id_->chain_der[0]));
+      w.u16(0);
+      w.close_block(l, 3);
+      append_handshake(m, HandshakeType::certificate, ByteView(cb));
+    }
+    return true;
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::unexpected_message) << s.what();
+}
+
+TEST_F(Engine, BadServerFinishedIsDecryptError) {
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::finished)) m.back() ^= 0x80;
+    return true;
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::decrypt_error) << s.what();
+}
+
+TEST_F(Engine, CertificateVerifyWithAnUnofferedSchemeIsIllegalParameter) {
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::certificate_verify)) {
+      m[4] = 0x02;  // 0x0201 rsa_pkcs1_sha1: never offered
+      m[5] = 0x01;
+    }
+    return true;
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::illegal_parameter) << s.what();
+}
+
+TEST_F(Engine, TamperedCertificateVerifyIsDecryptError) {
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::certificate_verify)) m.back() ^= 1;
+    return true;
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::decrypt_error) << s.what();
+}
+
+TEST_F(Engine, HelloRetryRequestRules) {
+  struct Case {
+    const char* name;
+    std::function<void(Bytes& flight)> tamper_flight;
+    std::function<void(Bytes& msg)> tamper_hrr;
+    Alert alert;
+  };
+  std::vector<Case> cases = {
+      {"second HelloRetryRequest", [](Bytes& f) { Bytes copy = f; f.insert(f.end(), copy.begin(), copy.end()); }, nullptr,
+       Alert::unexpected_message},
+      {"group already key-shared", nullptr,
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (auto& x : l) if (x.first == ext::key_share) x.second = Bytes{0x00, 0x1d}; }); },
+       Alert::illegal_parameter},
+      {"HRR that changes nothing", nullptr,
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (size_t i = 0; i < l.size(); ++i) if (l[i].first == ext::key_share) l.erase(l.begin() + long(i)); }); },
+       Alert::illegal_parameter},
+      {"group never offered", nullptr,
+       [](Bytes& m) { edit_extensions(m, [](auto& l) { for (auto& x : l) if (x.first == ext::key_share) x.second = Bytes{0x00, 0x19}; }); },
+       Alert::illegal_parameter},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ServerScript script;
+    script.groups = {0x0018};
+    bool hrr_done = false;
+    if (c.tamper_flight)
+      script.tamper_flight = [&](Bytes& f) {
+        if (!hrr_done && !f.empty()) {
+          c.tamper_flight(f);
+          hrr_done = true;
+        }
+      };
+    if (c.tamper_hrr)
+      script.tamper_message = [&](Bytes& m) {
+        if (is_type(m, HandshakeType::server_hello) && std::memcmp(m.data() + 6, kHelloRetryRandom, 32) == 0)
+          c.tamper_hrr(m);
+        return true;
+      };
+    Status s = connect(script);
+    EXPECT_EQ(std::string(alert_name(s.alert())), alert_name(c.alert)) << s.what();
+  }
+}
+
+}  // namespace
+}  // namespace mactls::test
