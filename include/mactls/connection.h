@@ -301,7 +301,8 @@ const char* conn_state_name(ConnState s);
 const char* error_origin_name(ErrorOrigin o);
 /// "TLS 1.3" for 0x0304, "TLS 1.2" for 0x0303, "none" for 0, else "unknown".
 const char* tls_version_name(uint16_t version);
-/// "TLS_AES_128_GCM_SHA256", ... (RFC 8446 §B.4), "none" for 0, else "unknown".
+/// "TLS_AES_128_GCM_SHA256", ... (RFC 8446 §B.4) for the suites mactls
+/// implements, "none" for 0, else "unknown".
 const char* tls_cipher_suite_name(uint16_t suite);
 /// "x25519", "secp256r1", "secp384r1", "none" for 0, else "unknown".
 const char* tls_group_name(uint16_t group);

@@ -485,17 +485,4 @@ const char* tls_version_name(uint16_t version) {
   return "unknown";
 }
 
-const char* tls_cipher_suite_name(uint16_t suite) {
-  // RFC 8446 §B.4.
-  switch (suite) {
-    case 0: return "none";
-    case 0x1301: return "TLS_AES_128_GCM_SHA256";
-    case 0x1302: return "TLS_AES_256_GCM_SHA384";
-    case 0x1303: return "TLS_CHACHA20_POLY1305_SHA256";
-    case 0x1304: return "TLS_AES_128_CCM_SHA256";
-    case 0x1305: return "TLS_AES_128_CCM_8_SHA256";
-  }
-  return "unknown";
-}
-
 }  // namespace mactls

@@ -540,6 +540,14 @@ TEST(Connection, StateAndOriginNames) {
   EXPECT_STREQ(tls_cipher_suite_name(0x1302), "TLS_AES_256_GCM_SHA384");
   EXPECT_STREQ(tls_cipher_suite_name(0x1303), "TLS_CHACHA20_POLY1305_SHA256");
   EXPECT_STREQ(tls_cipher_suite_name(0xc02f), "unknown");
+  EXPECT_STREQ(tls_cipher_suite_name(0), "none");
+  // RFC 8446 §4.2.7 and §4.2.3.
+  EXPECT_STREQ(tls_group_name(0x001d), "x25519");
+  EXPECT_STREQ(tls_group_name(0x0017), "secp256r1");
+  EXPECT_STREQ(tls_group_name(0), "none");
+  EXPECT_STREQ(tls_signature_scheme_name(0x0807), "ed25519");
+  EXPECT_STREQ(tls_signature_scheme_name(0x0804), "rsa_pss_rsae_sha256");
+  EXPECT_STREQ(tls_signature_scheme_name(0), "none");
 }
 
 // --------------------------------------------------------- POSIX transport
