@@ -1,0 +1,49 @@
+// mactls async — Connection over the real engine (mactls::Client). Kept in
+// its own file so the adapter can be linked and tested with a scripted
+// engine alone.
+#include "async/engine.h"
+#include "mactls/connection.h"
+
+namespace mactls {
+
+namespace {
+
+class ClientEngine final : public Engine {
+ public:
+  ClientEngine(const ClientConfig& config, std::string name, uint16_t port)
+      : client_(config, std::move(name), port) {}
+  Status start(std::vector<uint8_t>& out) override { return client_.start(out); }
+  Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) override {
+    return client_.feed(in, len, consumed, out);
+  }
+  Status write(const uint8_t* data, size_t len, std::vector<uint8_t>& out) override {
+    return client_.write(data, len, out);
+  }
+  size_t read(uint8_t* buf, size_t cap) override { return client_.read(buf, cap); }
+  size_t readable() const override { return client_.readable(); }
+  Status close(std::vector<uint8_t>& out) override { return client_.close(out); }
+  Client::State state() const override { return client_.state(); }
+  Status error() const override { return client_.error(); }
+  const ConnectionInfo& info() const override { return client_.info(); }
+
+ private:
+  Client client_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_client_engine(const ClientConfig& config, std::string server_name,
+                                           uint16_t port) {
+  return std::unique_ptr<Engine>(new ClientEngine(config, std::move(server_name), port));
+}
+
+std::unique_ptr<Connection> Connection::New(const ClientConfig& config,
+                                            std::unique_ptr<Transport> transport,
+                                            std::string host, uint16_t port,
+                                            ConnectionOptions options) {
+  std::unique_ptr<Engine> engine = make_client_engine(config, host, port);
+  return NewWithEngine(std::move(engine), std::move(transport), std::move(host), port,
+                       std::move(options), config.clock);
+}
+
+}  // namespace mactls
