@@ -68,7 +68,11 @@ Status parse_sig_alg(const DerItem& alg, CertSigAlg& out) {
   DerItem oid;
   if (!r.expect(der::kOid, oid)) return kMalformed;
   ByteView o = oid.value;
-  const Status unsupported = Status::fail(Alert::unsupported_certificate, "certificate signature algorithm not supported");
+  // Algorithms mactls cannot verify are recorded, not refused (see header).
+  auto unsupported = [&out]() {
+    out = CertSigAlg::unsupported;
+    return Status::ok();
+  };
   auto rsa_params_ok = [&]() {  // NULL or absent
     if (r.empty()) return true;
     DerItem n;
@@ -106,16 +110,16 @@ Status parse_sig_alg(const DerItem& alg, CertSigAlg& out) {
     // RSASSA-PSS-params (RFC 4055 §3.1): mactls accepts the TLS shape only:
     // hash SHA-256/384/512, MGF1 with the same hash, salt = hash length.
     DerItem params;
-    if (!r.expect(der::kSequence, params) || !r.empty()) return unsupported;
+    if (!r.expect(der::kSequence, params) || !r.empty()) return unsupported();
     DerReader p(params.value);
     DerItem hash_wrap, mgf_wrap, salt_wrap;
     if (!p.expect(der::context(0, true), hash_wrap) || !p.expect(der::context(1, true), mgf_wrap) ||
         !p.expect(der::context(2, true), salt_wrap))
-      return unsupported;
+      return unsupported();
     if (!p.empty()) {  // trailerField must be 1 (the default) if present
       DerItem tf;
       if (!p.expect(der::context(3, true), tf) || !p.empty() || !oid_eq(tf.value, {0x02, 0x01, 0x01}))
-        return unsupported;
+        return unsupported();
     }
     DerItem halg, hoid;
     if (!der_single(hash_wrap.value, der::kSequence, halg)) return kMalformed;
@@ -125,28 +129,28 @@ Status parse_sig_alg(const DerItem& alg, CertSigAlg& out) {
     uint8_t last = hoid.value.size == 9 ? hoid.value[8] : 0;
     if (!oid_eq(ByteView(hoid.value.data, hoid.value.size ? hoid.value.size - 1 : 0),
                 {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02}))
-      return unsupported;
+      return unsupported();
     if (last == 1) out = CertSigAlg::rsa_pss_sha256, hlen = 32;
     else if (last == 2) out = CertSigAlg::rsa_pss_sha384, hlen = 48;
     else if (last == 3) out = CertSigAlg::rsa_pss_sha512, hlen = 64;
-    else return unsupported;
+    else return unsupported();
     // MGF1 (1.2.840.113549.1.1.8) with the same hash.
     DerItem mgf, moid, mhash;
     if (!der_single(mgf_wrap.value, der::kSequence, mgf)) return kMalformed;
     DerReader mr(mgf.value);
     if (!mr.expect(der::kOid, moid) || !oid_eq(moid.value, {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08}) ||
         !mr.expect(der::kSequence, mhash))
-      return unsupported;
+      return unsupported();
     DerReader mh(mhash.value);
     DerItem mhoid;
-    if (!mh.expect(der::kOid, mhoid) || !mhoid.value.equals(hoid.value)) return unsupported;
+    if (!mh.expect(der::kOid, mhoid) || !mhoid.value.equals(hoid.value)) return unsupported();
     DerItem salt;
     ByteView sm;
     if (!der_single(salt_wrap.value, der::kInteger, salt) || !der_unsigned(salt, sm)) return kMalformed;
-    if (sm.size != 1 || sm[0] != hlen) return unsupported;
+    if (sm.size != 1 || sm[0] != hlen) return unsupported();
     return Status::ok();
   }
-  return unsupported;
+  return unsupported();
 }
 
 Status parse_extensions(ByteView exts, ParsedCertificate* c) {
@@ -291,6 +295,8 @@ Status verify_certificate_signature(const ParsedCertificate& cert, const PublicK
     case CertSigAlg::ecdsa_sha384: s = key.verify_ecdsa_digest(1, cert.tbs, cert.signature); break;
     case CertSigAlg::ecdsa_sha512: s = key.verify_ecdsa_digest(2, cert.tbs, cert.signature); break;
     case CertSigAlg::ed25519: s = key.verify(SignatureScheme::ed25519, cert.tbs, cert.signature); break;
+    case CertSigAlg::unsupported:
+      return Status::fail(Alert::unsupported_certificate, "certificate signature algorithm not supported (e.g. SHA-1)");
   }
   if (s.is_ok()) return s;
   if (s.alert() == Alert::illegal_parameter)

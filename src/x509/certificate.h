@@ -19,6 +19,7 @@ enum class CertSigAlg : uint8_t {
   rsa_pss_sha256, rsa_pss_sha384, rsa_pss_sha512,  // MGF1 with the same hash, salt = hash length
   ecdsa_sha256, ecdsa_sha384, ecdsa_sha512,
   ed25519,
+  unsupported,  // e.g. sha1WithRSAEncryption: fine on a trust anchor, refused where a signature must be checked
 };
 
 /// keyUsage bits (RFC 5280 §4.2.1.3) mactls looks at.
@@ -48,8 +49,11 @@ struct ParsedCertificate {
 /// Parses DER strictly: outer and inner signature algorithms must match,
 /// version v3 when extensions are present, validity times in the RFC 5280
 /// §4.1.2.5 formats, no duplicate extensions, and no unknown critical
-/// extension. Malformed: bad_certificate; unsupported algorithm or
-/// critical extension: unsupported_certificate.
+/// extension. Malformed: bad_certificate; unknown critical extension:
+/// unsupported_certificate. A signature algorithm mactls cannot verify is
+/// recorded as CertSigAlg::unsupported rather than refused: a trust
+/// anchor's own signature is never checked (many roots are SHA-1 signed);
+/// verify_certificate_signature refuses it where it matters.
 Status parse_certificate(ByteView der, ParsedCertificate* out);
 
 /// Verifies `cert`'s signature with `issuer_key`: decrypt-style failures
