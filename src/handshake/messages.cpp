@@ -107,6 +107,17 @@ Status for_each_extension(ByteView block, ExtContext ctx, size_t max_extensions,
   return Status::ok();
 }
 
+// An extension whose data is one uint16 list with a 2-byte length
+// (supported_groups, signature_algorithms).
+void write_u16_list_extension(Writer& w, uint16_t type, const std::vector<uint16_t>& values) {
+  w.u16(type);
+  size_t e = w.open_block(2);
+  size_t list = w.open_block(2);
+  for (uint16_t v : values) w.u16(v);
+  w.close_block(list, 2);
+  w.close_block(e, 2);
+}
+
 }  // namespace
 
 void build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
@@ -141,22 +152,8 @@ void build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_
     w.u16(kTls13);
     w.close_block(e, 2);
   }
-  {
-    w.u16(ext::supported_groups);
-    size_t e = w.open_block(2);
-    size_t list = w.open_block(2);
-    for (uint16_t g : *p.groups) w.u16(g);
-    w.close_block(list, 2);
-    w.close_block(e, 2);
-  }
-  {
-    w.u16(ext::signature_algorithms);
-    size_t e = w.open_block(2);
-    size_t list = w.open_block(2);
-    for (uint16_t s : *p.signature_schemes) w.u16(s);
-    w.close_block(list, 2);
-    w.close_block(e, 2);
-  }
+  write_u16_list_extension(w, ext::supported_groups, *p.groups);
+  write_u16_list_extension(w, ext::signature_algorithms, *p.signature_schemes);
   {
     w.u16(ext::key_share);
     size_t e = w.open_block(2);

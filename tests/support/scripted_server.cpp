@@ -539,3 +539,36 @@ LoopbackResult run_loopback(Client& client, ScriptedServer& server, size_t chunk
 }
 
 }  // namespace mactls::test
+
+// ---------------------------------------------------------------- fixture
+
+#include "support/scripted_server_test.h"
+
+namespace mactls::test {
+
+Pki* ScriptedServerTest::pki_ = nullptr;
+ServerIdentity* ScriptedServerTest::id_ = nullptr;
+
+void ScriptedServerTest::SetUpTestSuite() {
+  pki_ = new Pki();
+  id_ = new ServerIdentity();
+  ASSERT_TRUE(id_->make(*pki_, "scripted", kServerHost));
+}
+
+void ScriptedServerTest::TearDownTestSuite() {
+  delete id_;
+  delete pki_;
+  id_ = nullptr;
+  pki_ = nullptr;
+}
+
+void ScriptedServerTest::SetUp() {
+  ASSERT_NE(id_, nullptr);
+  ASSERT_TRUE(trust_.add_pem(id_->root_pem.data(), id_->root_pem.size()).is_ok());
+  cfg_.trust = &trust_;
+  cfg_.tickets = &store_;
+  cfg_.clock = &clock_;
+  clock_.set_unix_seconds(int64_t(time(nullptr)));
+}
+
+}  // namespace mactls::test

@@ -16,11 +16,12 @@
 #include "mactls/trust.h"
 #include "support/pki.h"
 #include "support/scripted_server.h"
+#include "support/scripted_server_test.h"
 
 namespace mactls::test {
 namespace {
 
-const char* kHost = "server.test";
+const char* kHost = ScriptedServerTest::kServerHost;
 
 /// A Transport whose far end is a ScriptedServer in the same process.
 struct ServerPipe {
@@ -59,25 +60,8 @@ class ServerPipeTransport final : public Transport {
   std::shared_ptr<ServerPipe> p_;
 };
 
-class AsyncEngine : public ::testing::Test {
+class AsyncEngine : public ScriptedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    pki_ = new Pki();
-    id_ = new ServerIdentity();
-    ASSERT_TRUE(id_->make(*pki_, "async", kHost));
-  }
-  static void TearDownTestSuite() {
-    delete id_;
-    delete pki_;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(trust_.add_pem(id_->root_pem.data(), id_->root_pem.size()).is_ok());
-    cfg_.trust = &trust_;
-    cfg_.tickets = &store_;
-    cfg_.clock = &clock_;
-    clock_.set_unix_seconds(int64_t(time(nullptr)));
-  }
-
   // A connection to a fresh scripted server; `pipe_` and `server_` keep both ends.
   std::unique_ptr<Connection> make(ServerScript script = ServerScript(), ConnectionOptions opt = {}) {
     server_ = std::make_unique<ScriptedServer>(*id_, std::move(script), &book_);
@@ -98,18 +82,9 @@ class AsyncEngine : public ::testing::Test {
     return seen;
   }
 
-  static Pki* pki_;
-  static ServerIdentity* id_;
-  TrustStore trust_;
-  MemoryTicketStore store_;
-  ManualClock clock_;
-  ClientConfig cfg_;
-  ServerTicketBook book_;
   std::unique_ptr<ScriptedServer> server_;
   std::shared_ptr<ServerPipe> pipe_;
 };
-Pki* AsyncEngine::pki_ = nullptr;
-ServerIdentity* AsyncEngine::id_ = nullptr;
 
 TEST_F(AsyncEngine, FullHandshakeDataTicketsAndOrderlyClose) {
   auto c = make();

@@ -15,12 +15,13 @@
 #include "support/pki.h"
 #include "support/recording_ticket_store.h"
 #include "support/scripted_server.h"
+#include "support/scripted_server_test.h"
 #include "support/vectors.h"
 
 namespace mactls::test {
 namespace {
 
-const char* kHost = "server.test";
+const char* kHost = ScriptedServerTest::kServerHost;
 
 // Rewrites the extensions block of a ServerHello/HRR message.
 void edit_extensions(Bytes& msg, const std::function<void(std::vector<std::pair<uint16_t, Bytes>>&)>& edit) {
@@ -56,26 +57,8 @@ void edit_extensions(Bytes& msg, const std::function<void(std::vector<std::pair<
 
 bool is_type(const Bytes& msg, HandshakeType t) { return !msg.empty() && msg[0] == uint8_t(t); }
 
-class Engine : public ::testing::Test {
+class Engine : public ScriptedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    pki_ = new Pki();
-    id_ = new ServerIdentity();
-    ASSERT_TRUE(id_->make(*pki_, "engine", kHost));
-  }
-  static void TearDownTestSuite() {
-    delete id_;
-    delete pki_;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(trust_.add_pem(id_->root_pem.data(), id_->root_pem.size()).is_ok());
-    cfg_.trust = &trust_;
-    cfg_.tickets = &store_;
-    cfg_.clock = &clock_;
-    clock_.set_unix_seconds(now_unix());
-  }
-  static int64_t now_unix() { return int64_t(time(nullptr)); }
-
   // One connection; returns the client's status.
   Status connect(const ServerScript& script, ConnectionInfo* info = nullptr, size_t chunk = 0,
                  std::unique_ptr<ScriptedServer>* keep = nullptr) {
@@ -101,21 +84,12 @@ class Engine : public ::testing::Test {
     return r.client_status;
   }
 
-  static Pki* pki_;
-  static ServerIdentity* id_;
-  TrustStore trust_;
-  MemoryTicketStore store_;
-  ManualClock clock_;
-  ClientConfig cfg_;
-  ServerTicketBook book_;
   bool last_server_ok_ = true, last_resumed_ = false, last_hrr_ = false;
   std::string last_server_error_;
   std::vector<uint8_t> last_alerts_;
   size_t last_secret_bytes_ = 0, last_secret_bytes_after_close_ = 1;
   Client::State last_state_ = Client::State::idle;
 };
-Pki* Engine::pki_ = nullptr;
-ServerIdentity* Engine::id_ = nullptr;
 
 TEST_F(Engine, FullHandshakeVerifiesTheChainAndStoresTickets) {
   ConnectionInfo info;
