@@ -463,6 +463,13 @@ bool ScriptedServer::receive(ByteView from_client, Bytes& out) {
       }
 
       if (m.st == Impl::St::expect_finished) {
+        if (ht == 11) {
+          // The client's answer to a CertificateRequest: must be empty.
+          if (msg.size() != 8 || load_be32(msg.data() + 4) != 0) return fail("client sent a non-empty Certificate");
+          client_sent_empty_certificate_ = true;
+          m.transcript.add(ByteView(msg));
+          continue;
+        }
         if (ht != 20) return fail("expected client Finished");
         uint8_t th[48];
         ByteView thv(th, m.transcript.current_hash(th));

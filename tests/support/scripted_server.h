@@ -92,6 +92,8 @@ class ScriptedServer {
   size_t client_hellos() const { return client_hellos_; }
   /// The last ClientHello received (header included).
   const Bytes& last_client_hello() const { return last_ch_; }
+  /// Whether the client answered a CertificateRequest with an empty Certificate.
+  bool client_sent_empty_certificate() const { return client_sent_empty_certificate_; }
   /// Whether that ClientHello carried pre_shared_key.
   bool last_hello_had_psk() const { return last_ch_psk_; }
 
@@ -115,6 +117,7 @@ class ScriptedServer {
   size_t client_hellos_ = 0;
   Bytes last_ch_;
   bool last_ch_psk_ = false;
+  bool client_sent_empty_certificate_ = false;
   friend struct ScriptedServerAccess;
 };
 

@@ -282,6 +282,24 @@ TEST_F(Engine, KeyUpdateRequestedIsAnsweredAndDataKeepsFlowing) {
   EXPECT_EQ(server->received(), "ping");
 }
 
+TEST_F(Engine, CertificateRequestIsAnsweredWithAnEmptyCertificate) {
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::encrypted_extensions)) {
+      // EE then CertificateRequest{context<0>, signature_algorithms}.
+      append_handshake(m, HandshakeType::certificate_request, test::hex("00" "0008" "000d000400020807"));
+    }
+    return true;
+  };
+  std::unique_ptr<ScriptedServer> server;
+  ConnectionInfo info;
+  Status s = connect(script, &info, 0, &server);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(server->client_sent_empty_certificate()) << "RFC 8446 §4.4.2: no client certificate, empty list";
+  EXPECT_TRUE(server->handshake_done());
+  EXPECT_EQ(server->received(), "ping");
+}
+
 // --- ServerHello checks (RFC 8446 §4.1.3, §4.2.11, §4.2.9)
 
 struct ShCase {
