@@ -300,6 +300,53 @@ TEST_F(Engine, CertificateRequestIsAnsweredWithAnEmptyCertificate) {
   EXPECT_EQ(server->received(), "ping");
 }
 
+// --- hostile records (bounded work and memory, the right alert)
+
+TEST_F(Engine, EndlessEmptyHandshakeFragmentsAreRefused) {
+  ServerScript script;
+  script.tamper_flight = [](Bytes& f) {
+    // Before the ServerHello: 40 plaintext handshake records of length 0.
+    Bytes junk;
+    for (int i = 0; i < 40; ++i) junk.insert(junk.end(), {22, 3, 3, 0, 0});
+    f.insert(f.begin(), junk.begin(), junk.end());
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::unexpected_message) << s.what();
+}
+
+TEST_F(Engine, AHandshakeMessageClaiming16MiBFailsBeforeBuffering) {
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::server_hello)) m = test::hex("02ffffff00");  // claims 16 MiB - 1
+    return true;
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::decode_error) << s.what();
+}
+
+TEST_F(Engine, AFloodOfTicketsIsBoundedPerConnection) {
+  ServerScript script;
+  script.num_tickets = 0;
+  script.after_handshake = [](ScriptedServer& srv, Bytes& out) {
+    for (int i = 0; i < 200; ++i) srv.send_ticket(out, 3600);
+  };
+  ConnectionInfo info;
+  ASSERT_TRUE(connect(script, &info).is_ok());
+  EXPECT_EQ(info.tickets_received, 200u);
+  EXPECT_EQ(info.tickets_stored, cfg_.limits.max_tickets_per_connection);
+  EXPECT_LE(store_.size(), 4u) << "the store keeps its per-key bound";
+}
+
+TEST_F(Engine, AServerTricklingOneBytePerFeedStillCompletes) {
+  ServerScript script;
+  script.groups = {0x0018};  // with a HelloRetryRequest, for more round trips
+  ConnectionInfo info;
+  ASSERT_TRUE(connect(script, &info, 1).is_ok());
+  EXPECT_TRUE(info.hello_retry);
+  ASSERT_TRUE(connect(script, &info, 1).is_ok());
+  EXPECT_TRUE(info.resumed);
+}
+
 // --- ServerHello checks (RFC 8446 §4.1.3, §4.2.11, §4.2.9)
 
 struct ShCase {
