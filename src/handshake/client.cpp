@@ -243,8 +243,10 @@ Status Client::Impl::feed(const uint8_t* in, size_t len, size_t* consumed, Bytes
   *consumed = 0;
   if (state == State::failed) return err;
   if (state == State::idle) return Status::make(ErrorOrigin::usage, Alert::internal_error, "feed() before start()");
-  if (state == State::closed) {
-    *consumed = len;  // nothing more is read after close(); drop it
+  if (state == State::closed || state == State::peer_closed) {
+    // Nothing is processed after close() or after the peer's close_notify
+    // (§6.1); the bytes are taken and dropped.
+    *consumed = len;
     return Status::ok();
   }
   // One record at a time: read() never consumes past the record it

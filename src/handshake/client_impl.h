@@ -139,7 +139,6 @@ struct Client::Impl {
   Status on_key_update(ByteView body, Bytes& out);
 
   bool cert_requested = false;
-  Bytes cert_request_context;
 
   void keylog(const char* label, const Secret& s) const;
   Status send_handshake(ByteView msg, Bytes& out);

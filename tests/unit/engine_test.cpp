@@ -300,6 +300,27 @@ TEST_F(Engine, CertificateRequestIsAnsweredWithAnEmptyCertificate) {
   EXPECT_EQ(server->received(), "ping");
 }
 
+TEST_F(Engine, NothingIsProcessedAfterThePeersCloseNotify) {
+  auto server = std::make_unique<ScriptedServer>(*id_, ServerScript(), &book_);
+  Client client(cfg_, kHost, 443);
+  LoopbackResult r = run_loopback(client, *server, 0, "ping");
+  ASSERT_TRUE(r.client_status.is_ok()) << r.client_status.what();
+  Bytes from_server, out;
+  const uint8_t close_notify[2] = {1, 0};
+  server->send_record(21, ByteView(close_notify, 2), from_server);
+  size_t used = 0;
+  ASSERT_TRUE(client.feed(from_server.data(), from_server.size(), &used, out).is_ok());
+  EXPECT_EQ(client.state(), Client::State::peer_closed);
+  // Application data after close_notify is ignored, not delivered.
+  Bytes late;
+  const char data[] = "late";
+  server->send_app(ByteView(reinterpret_cast<const uint8_t*>(data), 4), late);
+  ASSERT_TRUE(client.feed(late.data(), late.size(), &used, out).is_ok());
+  EXPECT_EQ(used, late.size());
+  EXPECT_EQ(client.readable(), 0u);
+  EXPECT_EQ(client.state(), Client::State::peer_closed);
+}
+
 // --- hostile records (bounded work and memory, the right alert)
 
 TEST_F(Engine, EndlessEmptyHandshakeFragmentsAreRefused) {
