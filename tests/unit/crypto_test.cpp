@@ -4,7 +4,6 @@
 // openssl CLI at test time.
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -30,32 +29,47 @@ struct HkdfCase {
 };
 
 // Reads the SHA-256 cases of RFC 5869 Appendix A from the RFC text:
-// "IKM  = 0x0b0b... (22 octets)", values may continue on following lines.
+// "IKM  = 0x0b0b... (22 octets)"; long values continue on following lines
+// until "(N octets)".
 std::vector<HkdfCase> rfc5869_sha256_cases() {
   std::istringstream in(test::read_file(test::shared_rfc_path("rfc5869.txt")));
   std::vector<HkdfCase> cases;
   std::string line, field;
   bool sha256 = false;
-  const std::regex start(R"(^\s+(IKM|salt|info|PRK|OKM)\s+= (?:0x)?([0-9a-f]*)(.*)$)");
-  const std::regex more(R"(^\s+([0-9a-f]+)(.*)$)");
-  const std::regex len(R"(^\s+L\s+= (\d+))");
-  std::smatch m;
+  auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  // Appends the leading hex digits of `s`; true once "octets" closes the value.
+  auto take_hex = [&](const std::string& s, std::string& into) {
+    size_t i = 0;
+    while (i < s.size() && is_hex(s[i])) into += s[i++];
+    return s.find("octets", i) != std::string::npos;
+  };
   while (std::getline(in, line)) {
+    size_t first = line.find_first_not_of(' ');
+    std::string body = first == std::string::npos ? "" : line.substr(first);
     if (line.rfind("A.", 0) == 0 && line.find("Test Case") != std::string::npos) {
       cases.push_back({line.substr(0, line.find("  ")), {}});
       sha256 = false;
       field.clear();
-    } else if (!cases.empty() && line.find("Hash = SHA-256") != std::string::npos) {
+      continue;
+    }
+    if (cases.empty()) continue;
+    if (body.rfind("Hash = SHA-256", 0) == 0) {
       sha256 = true;
-    } else if (!cases.empty() && sha256 && std::regex_search(line, m, len)) {
-      cases.back().v["L"] = m[1];
-    } else if (!cases.empty() && sha256 && std::regex_search(line, m, start)) {
-      field = m[1];
-      cases.back().v[field] = m[2];
-      if (std::string(m[3]).find("octets") != std::string::npos) field.clear();
-    } else if (!field.empty() && std::regex_search(line, m, more)) {
-      cases.back().v[field] += m[1];
-      if (std::string(m[2]).find("octets") != std::string::npos) field.clear();
+      continue;
+    }
+    if (!sha256) continue;
+    size_t eq = body.find(" = ");
+    std::string name = eq == std::string::npos ? "" : body.substr(0, body.find(' '));
+    if (name == "L") {
+      cases.back().v["L"] = body.substr(eq + 3, body.find_first_not_of("0123456789", eq + 3) - eq - 3);
+    } else if (name == "IKM" || name == "salt" || name == "info" || name == "PRK" || name == "OKM") {
+      std::string value = body.substr(eq + 3);
+      if (value.rfind("0x", 0) == 0) value = value.substr(2);
+      field = name;
+      cases.back().v[field].clear();
+      if (take_hex(value, cases.back().v[field])) field.clear();
+    } else if (!field.empty() && !body.empty() && is_hex(body[0])) {
+      if (take_hex(body, cases.back().v[field])) field.clear();
     }
   }
   std::vector<HkdfCase> out;
