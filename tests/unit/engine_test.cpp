@@ -321,6 +321,30 @@ TEST_F(Engine, NothingIsProcessedAfterThePeersCloseNotify) {
   EXPECT_EQ(client.state(), Client::State::peer_closed);
 }
 
+TEST_F(Engine, OutOfOrderMessagesAreUnexpected) {
+  struct Case {
+    const char* name;
+    std::function<bool(Bytes&)> drop;
+  };
+  const Case cases[] = {
+      {"Finished before Certificate (Certificate and CertificateVerify dropped)",
+       [](Bytes& m) { return !is_type(m, HandshakeType::certificate) && !is_type(m, HandshakeType::certificate_verify); }},
+      {"Certificate before EncryptedExtensions (EncryptedExtensions dropped)",
+       [](Bytes& m) { return !is_type(m, HandshakeType::encrypted_extensions); }},
+      {"Finished without CertificateVerify",
+       [](Bytes& m) { return !is_type(m, HandshakeType::certificate_verify); }},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ServerScript script;
+    script.tamper_message = c.drop;
+    Status s = connect(script);
+    EXPECT_EQ(s.alert(), Alert::unexpected_message) << s.what();
+    ASSERT_FALSE(last_alerts_.empty());
+    EXPECT_EQ(last_alerts_.back(), uint8_t(Alert::unexpected_message));
+  }
+}
+
 // --- hostile records (bounded work and memory, the right alert)
 
 TEST_F(Engine, EndlessEmptyHandshakeFragmentsAreRefused) {
