@@ -165,16 +165,19 @@ Status PublicKey::parse_spki(ByteView spki) {
   if (oid_is(oid.value, kOidEcPublicKey, sizeof kOidEcPublicKey)) {
     DerItem curve;
     if (!a.expect(der::kOid, curve) || !a.empty()) return bad;
+    // The type is recorded only once the point is accepted: a rejected key
+    // must not claim a curve whose point was never initialised.
     const ecc_curve* c;
     size_t clen;
+    KeyType type;
     if (oid_is(curve.value, kOidP256, sizeof kOidP256)) {
       c = nettle_get_secp_256r1();
       clen = 32;
-      k.type = KeyType::ec_p256;
+      type = KeyType::ec_p256;
     } else if (oid_is(curve.value, kOidP384, sizeof kOidP384)) {
       c = nettle_get_secp_384r1();
       clen = 48;
-      k.type = KeyType::ec_p384;
+      type = KeyType::ec_p384;
     } else {
       return Status::fail(Alert::unsupported_certificate, "EC key on a curve mactls does not support");
     }
@@ -189,10 +192,8 @@ Status PublicKey::parse_spki(ByteView spki) {
     int on_curve = ecc_point_set(&k.ec, x, y);
     mpz_clear(x);
     mpz_clear(y);
-    if (!on_curve) {
-      k.type = KeyType::none;
-      return bad;
-    }
+    if (!on_curve) return bad;
+    k.type = type;
     k.bits = unsigned(clen * 8);
     return Status::ok();
   }
@@ -261,9 +262,11 @@ Status PublicKey::verify(SignatureScheme scheme, ByteView message, ByteView sign
 }
 
 Status PublicKey::verify_ecdsa_digest(int hash_id, ByteView message, ByteView signature) const {
+  const Status mismatch = Status::fail(Alert::illegal_parameter, "signature scheme does not fit the key");
+  if (!impl_) return mismatch;  // never parsed: no key to check against
   const Impl& k = *impl_;
   const Status bad = Status::fail(Alert::decrypt_error, "signature does not verify");
-  if (k.type != KeyType::ec_p256 && k.type != KeyType::ec_p384) return Status::fail(Alert::illegal_parameter, "signature scheme does not fit the key");
+  if (k.type != KeyType::ec_p256 && k.type != KeyType::ec_p384) return mismatch;
   // Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, strictly DER.
   DerItem seq, r, s;
   ByteView rm, sm;

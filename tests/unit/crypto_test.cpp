@@ -367,5 +367,21 @@ TEST(Signature, RejectsSmallRsaKeysAndMalformedSpki) {
   EXPECT_EQ(k.parse_spki(hex("3000")).alert(), Alert::bad_certificate);
 }
 
+TEST(Signature, ARejectedKeyIsNoKey) {
+  // An EC SubjectPublicKeyInfo whose point is compressed (33 bytes, 0x02):
+  // rejected, and the key must not claim a curve it has no point for.
+  Bytes spki = hex("3039301306072a8648ce3d020106082a8648ce3d030107032200"
+                   "02" "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296");
+  PublicKey k;
+  EXPECT_EQ(k.parse_spki(spki).alert(), Alert::bad_certificate);
+  EXPECT_EQ(k.type(), KeyType::none);
+  Bytes msg = hex("00"), sig = hex("3006020101020101");
+  EXPECT_EQ(k.verify(SignatureScheme::ecdsa_secp256r1_sha256, msg, sig).alert(), Alert::illegal_parameter);
+  EXPECT_EQ(k.verify_ecdsa_digest(0, msg, sig).alert(), Alert::illegal_parameter);
+  PublicKey never_parsed;
+  EXPECT_EQ(never_parsed.verify_ecdsa_digest(0, msg, sig).alert(), Alert::illegal_parameter);
+  EXPECT_EQ(never_parsed.type(), KeyType::none);
+}
+
 }  // namespace
 }  // namespace mactls
