@@ -291,7 +291,7 @@ const std::string kHead = "0000001e 01020304";  // lifetime 30, age_add
 const std::string kNonceTicket = "02 0001 0003 aabbcc";
 
 INSTANTIATE_TEST_SUITE_P(
-    Variants, NewSessionTicketMalformed,
+    NewSessionTicketVariants, NewSessionTicketMalformed,
     ::testing::Values(
         Malformed{"empty", ""},
         Malformed{"lifetime_only", "0000001e"},
@@ -364,7 +364,7 @@ TEST_P(NewSessionTicketMisplacedExtension, IsIllegalParameter) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Rfc8446Section4_2, NewSessionTicketMisplacedExtension,
+    NewSessionTicketRfc8446Section4_2, NewSessionTicketMisplacedExtension,
     ::testing::Values(ext::server_name, ext::max_fragment_length, ext::status_request,
                       ext::supported_groups, ext::signature_algorithms, ext::use_srtp, ext::heartbeat,
                       ext::alpn, ext::signed_certificate_timestamp, ext::client_certificate_type,
