@@ -8,6 +8,7 @@
 namespace mactls {
 
 Status parse_new_session_ticket(ByteView body, size_t max_ticket_size, NewSessionTicketMsg* out) {
+  *out = NewSessionTicketMsg();  // nothing of an earlier message survives
   Reader r(body);
   ByteView exts;
   if (!r.u32(out->lifetime) || !r.u32(out->age_add) || !r.vec8(out->nonce) ||

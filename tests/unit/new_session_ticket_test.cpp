@@ -257,6 +257,25 @@ TEST(NewSessionTicket, LongestNonceAndTicketParse) {
   EXPECT_TRUE(capped.oversize);
 }
 
+TEST(NewSessionTicket, ParsingIntoAUsedResultLeavesNothingOfTheOldOne) {
+  // A connection may receive several tickets; each parse describes only its
+  // own message.
+  Bytes first = body_with_exts(with_len("002a 0004 00000400"));
+  Bytes capped = body_with_lifetime("ffffffff");
+  NewSessionTicketMsg m;
+  ASSERT_OK(parse(capped, &m, 1));
+  EXPECT_TRUE(m.lifetime_capped);
+  EXPECT_TRUE(m.oversize);
+  ASSERT_OK(parse(first, &m));
+  EXPECT_TRUE(m.has_early_data);
+  Bytes plain = body_with_lifetime("0000001e");
+  ASSERT_OK(parse(plain, &m));
+  EXPECT_FALSE(m.lifetime_capped);
+  EXPECT_FALSE(m.oversize);
+  EXPECT_FALSE(m.has_early_data);
+  EXPECT_EQ(m.max_early_data, 0u);
+}
+
 // ---------------------------------------------------------------- malformed
 
 TEST(NewSessionTicket, EveryTruncationOfTheRfc8448MessageIsDecodeError) {

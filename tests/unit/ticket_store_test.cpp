@@ -541,34 +541,38 @@ TEST(NullTicketStore, KeepsNothing) {
 // ---------------------------------------------------------------- threads
 
 TEST(MemoryTicketStore, ConcurrentTakesHandOutEachTicketOnce) {
+  // 8 tickets under one key, 8 threads taking until the store is empty.
+  // Repeated so that the threads really overlap on a busy machine.
   MemoryTicketStore::Limits l;
   l.tickets_per_key = 8;
   MemoryTicketStore s(l);
   const TicketKey k = make_key();
-  for (uint32_t i = 1; i <= 8; ++i) s.insert(k, make_ticket(i));
-  ASSERT_EQ(s.size(), 8u);
+  constexpr uint32_t kRounds = 200;
+  for (uint32_t round = 0; round < kRounds; ++round) {
+    for (uint32_t i = 1; i <= 8; ++i) s.insert(k, make_ticket(round << 8 | i));
+    ASSERT_EQ(s.size(), 8u);
 
-  std::atomic<bool> go{false};
-  std::vector<std::vector<uint32_t>> got(8);
-  std::vector<std::thread> threads;
-  for (size_t t = 0; t < 8; ++t) {
-    threads.emplace_back([&, t] {
-      while (!go.load()) std::this_thread::yield();
-      for (int attempt = 0; attempt < 16; ++attempt) {
+    std::atomic<bool> go{false};
+    std::vector<std::vector<uint32_t>> got(8);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        while (!go.load()) std::this_thread::yield();
         Ticket out;
-        if (s.take(k, kNow, &out)) got[t].push_back(id_of(out));
-      }
-    });
-  }
-  go.store(true);
-  for (std::thread& th : threads) th.join();
+        while (s.take(k, kNow, &out)) got[t].push_back(id_of(out));
+      });
+    }
+    go.store(true);
+    for (std::thread& th : threads) th.join();
 
-  std::multiset<uint32_t> all;
-  for (const auto& v : got) all.insert(v.begin(), v.end());
-  EXPECT_EQ(all.size(), 8u);
-  for (uint32_t i = 1; i <= 8; ++i) EXPECT_EQ(all.count(i), 1u) << "ticket " << i;
-  EXPECT_EQ(s.size(), 0u);
-  EXPECT_EQ(s.stats().taken, 8u);
+    std::multiset<uint32_t> all;
+    for (const auto& v : got) all.insert(v.begin(), v.end());
+    ASSERT_EQ(all.size(), 8u) << "round " << round;
+    for (uint32_t i = 1; i <= 8; ++i) ASSERT_EQ(all.count(round << 8 | i), 1u) << "round " << round;
+    ASSERT_EQ(s.size(), 0u);
+  }
+  EXPECT_EQ(s.stats().taken, uint64_t(kRounds) * 8);
+  EXPECT_EQ(s.stats().evicted, 0u);
 }
 
 TEST(MemoryTicketStore, ConcurrentInsertAndTakeStayConsistent) {
