@@ -10,6 +10,7 @@
 //   opaque ticket<1..2^16-1>; Extension extensions<0..2^16-2>;
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -295,6 +296,8 @@ struct Malformed {
   const char* name;
   std::string body_hex;
 };
+
+void PrintTo(const Malformed& m, std::ostream* os) { *os << m.name << ": " << m.body_hex; }
 
 class NewSessionTicketMalformed : public ::testing::TestWithParam<Malformed> {};
 
