@@ -26,6 +26,22 @@ const char* handshake_type_name(uint8_t type) {
   return "unknown handshake message";
 }
 
+bool extension_recognised(uint16_t type) {
+  switch (type) {
+    case ext::server_name: case ext::max_fragment_length: case ext::status_request:
+    case ext::supported_groups: case ext::signature_algorithms: case ext::use_srtp:
+    case ext::heartbeat: case ext::alpn: case ext::signed_certificate_timestamp:
+    case ext::client_certificate_type: case ext::server_certificate_type: case ext::padding:
+    case ext::pre_shared_key: case ext::early_data: case ext::supported_versions:
+    case ext::cookie: case ext::psk_key_exchange_modes: case ext::certificate_authorities:
+    case ext::oid_filters: case ext::post_handshake_auth: case ext::signature_algorithms_cert:
+    case ext::key_share:
+      return true;
+    default:
+      return false;
+  }
+}
+
 namespace {
 
 // RFC 8446 §4.2 table, for the messages a client receives. Returns true if
@@ -52,22 +68,6 @@ bool allowed_in(uint16_t type, ExtContext ctx) {
       return type == ext::early_data;
   }
   return false;
-}
-
-bool recognised(uint16_t type) {
-  switch (type) {
-    case ext::server_name: case ext::max_fragment_length: case ext::status_request:
-    case ext::supported_groups: case ext::signature_algorithms: case ext::use_srtp:
-    case ext::heartbeat: case ext::alpn: case ext::signed_certificate_timestamp:
-    case ext::client_certificate_type: case ext::server_certificate_type: case ext::padding:
-    case ext::pre_shared_key: case ext::early_data: case ext::supported_versions:
-    case ext::cookie: case ext::psk_key_exchange_modes: case ext::certificate_authorities:
-    case ext::oid_filters: case ext::post_handshake_auth: case ext::signature_algorithms_cert:
-    case ext::key_share:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // Walks an extensions block, calling fn(type, data) for each, after the
@@ -97,7 +97,7 @@ Status for_each_extension(ByteView block, ExtContext ctx, size_t max_extensions,
       seen_high[n_high++] = type;
     }
     if (!allowed_in(type, ctx)) {
-      if (recognised(type))
+      if (extension_recognised(type))
         return Status::fail(Alert::illegal_parameter, "extension not allowed in this message");
       // §4.2: a response to an extension the client never sent.
       return Status::fail(Alert::unsupported_extension, "server sent an extension mactls did not offer");

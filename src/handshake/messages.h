@@ -66,6 +66,11 @@ constexpr uint8_t kPskDheKe = 1;  // RFC 8446 §4.2.9
 enum class ExtContext : uint8_t { server_hello, hello_retry_request, encrypted_extensions,
                                   certificate, certificate_request, new_session_ticket };
 
+/// True for the extensions mactls recognises (those RFC 8446 §4.2 lists, the
+/// ones above). A recognised extension in a message the §4.2 table does not
+/// list it for is illegal_parameter; unrecognised ones are treated per message.
+bool extension_recognised(uint16_t type);
+
 /// The SHA-256 of "HelloRetryRequest" that marks a ServerHello as HRR (§4.1.3).
 extern const uint8_t kHelloRetryRandom[32];
 

@@ -8,6 +8,7 @@
 namespace mactls {
 
 Status parse_new_session_ticket(ByteView body, size_t max_ticket_size, NewSessionTicketMsg* out) {
+  *out = NewSessionTicketMsg();  // nothing of an earlier message survives
   Reader r(body);
   ByteView exts;
   if (!r.u32(out->lifetime) || !r.u32(out->age_add) || !r.vec8(out->nonce) ||
@@ -36,9 +37,9 @@ Status parse_new_session_ticket(ByteView body, size_t max_ticket_size, NewSessio
       if (!d.u32(out->max_early_data) || !d.empty())
         return Status::fail(Alert::decode_error, "malformed early_data in NewSessionTicket");
       out->has_early_data = true;
-    } else if (type == ext::key_share || type == ext::pre_shared_key || type == ext::supported_versions ||
-               type == ext::server_name || type == ext::cookie) {
-      // Recognised, and not allowed in NewSessionTicket (§4.2).
+    } else if (extension_recognised(type)) {
+      // Recognised, and not allowed in NewSessionTicket: the §4.2 table lists
+      // only early_data for it.
       return Status::fail(Alert::illegal_parameter, "extension not allowed in NewSessionTicket");
     }
     // §4.6.1: "Clients MUST ignore unrecognized extensions."

@@ -45,8 +45,10 @@ void Ticket::wipe() {
 }
 
 bool Ticket::expired(int64_t now_unix_ms, uint32_t max_auth_age_s) const {
-  if (now_unix_ms < received_unix_ms) return false;  // clock stepped back: age 0
-  if (now_unix_ms - received_unix_ms >= int64_t(lifetime_s) * 1000) return true;
+  // A clock stepped back below the receipt time means age 0 for the
+  // lifetime; the authentication limit still applies.
+  if (now_unix_ms >= received_unix_ms && now_unix_ms - received_unix_ms >= int64_t(lifetime_s) * 1000)
+    return true;
   return now_unix_ms / 1000 - auth_unix_s > int64_t(max_auth_age_s);
 }
 
