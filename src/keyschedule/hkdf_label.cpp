@@ -1,5 +1,6 @@
 #include "keyschedule/hkdf_label.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace mactls {
@@ -11,6 +12,9 @@ void hkdf_expand_label(HashAlg alg, ByteView secret, const char* label, ByteView
   // the whole HkdfLabel fits on the stack.
   uint8_t info[2 + 1 + 255 + 1 + 255];
   size_t llen = std::strlen(label);
+  // Labels are constants of the label table and contexts are at most a
+  // hash: anything longer is a programming error, never network input.
+  if (llen > 255 - 6 || context.size > 255) std::abort();
   size_t n = 0;
   store_be16(info, uint16_t(len));
   n = 2;
