@@ -1,11 +1,18 @@
 #include "common/bytes.h"
 
+#include <cstring>
+
 namespace mactls {
 
 void secure_wipe(void* p, size_t n) {
-  // A volatile pointer forces every store to happen.
-  volatile uint8_t* v = static_cast<volatile uint8_t*>(p);
-  while (n--) *v++ = 0;
+  if (n == 0) return;
+  // memset at full speed (key contexts are kilobytes: a byte-wise volatile
+  // loop cost a resumed handshake microseconds), then a compiler barrier
+  // that makes the zeroed memory observable, so the stores cannot be
+  // dropped as dead. The same technique as glibc's explicit_bzero, written
+  // out so it builds on any GCC/Clang target.
+  memset(p, 0, n);
+  __asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
 bool ct_equal(const uint8_t* a, const uint8_t* b, size_t n) {

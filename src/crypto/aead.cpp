@@ -16,7 +16,14 @@ void Aead::set_key(AeadAlg alg, const uint8_t* key) {
 }
 
 void Aead::clear() {
-  secure_wipe(&u_, sizeof u_);
+  // Not keyed since the last wipe: no key material in the union. Keyed:
+  // only the active member held any (set_key wipes before switching).
+  if (!keyed_) return;
+  switch (alg_) {
+    case AeadAlg::aes128_gcm: secure_wipe(&u_.g128, sizeof u_.g128); break;
+    case AeadAlg::aes256_gcm: secure_wipe(&u_.g256, sizeof u_.g256); break;
+    case AeadAlg::chacha20_poly1305: secure_wipe(&u_.cp, sizeof u_.cp); break;
+  }
   keyed_ = false;
 }
 
