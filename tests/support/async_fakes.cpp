@@ -160,8 +160,12 @@ Status ScriptedEngine::close(Bytes& out) {
 }
 
 Bytes toy(char type, const std::string& payload) {
-  Bytes b{uint8_t(type), uint8_t(payload.size())};
-  b.insert(b.end(), payload.begin(), payload.end());
+  // Sized up front: GCC 12 at -O3 misreads insert() into a 2-byte vector
+  // as an out-of-bounds copy (-Warray-bounds).
+  Bytes b(2 + payload.size());
+  b[0] = uint8_t(type);
+  b[1] = uint8_t(payload.size());
+  std::copy(payload.begin(), payload.end(), b.begin() + 2);
   return b;
 }
 
