@@ -1,0 +1,132 @@
+// The handshake benchmark's shared pieces: scenarios (PKI made at run time),
+// a client-CPU meter, the in-process OpenSSL server the clients talk to over
+// memory buffers, and the client drivers (mactls and its peers).
+//
+// Only the benchmark links libssl, GnuTLS and wolfSSL; libmactls never does.
+#ifndef MACTLS_BENCH_BENCH_H
+#define MACTLS_BENCH_BENCH_H
+
+#include <time.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/pki.h"
+
+namespace mactls::bench {
+
+using Bytes = std::vector<uint8_t>;
+
+/// Thread CPU time in nanoseconds: the client's own work, whatever the other
+/// core does.
+inline uint64_t thread_cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+/// Sums the CPU time of the spans spent inside one client library's calls.
+struct CpuMeter {
+  uint64_t total_ns = 0;
+  uint32_t spans = 0;
+  uint64_t started = 0;
+  void begin() { started = thread_cpu_ns(); }
+  void end() {
+    total_ns += thread_cpu_ns() - started;
+    ++spans;
+  }
+};
+
+/// The cost of one empty begin()/end() pair, subtracted from every span.
+double meter_overhead_ns();
+
+enum class SigKind { ecdsa_p256, ecdsa_p384, rsa_pkcs1_sha256, rsa_pss_sha256 };
+
+struct Scenario {
+  char id = 'a';
+  std::string title;         ///< "X25519 + ECDSA P-256 chain + AES-128-GCM"
+  uint16_t group = 0x001d;
+  uint16_t suite = 0x1301;
+  uint16_t cv_scheme = 0;    ///< the CertificateVerify scheme the server must use
+  test::KeyKind key = test::KeyKind::p256;
+  std::string digest = "sha256";
+  std::string host = "bench.mactls.test";
+  // Made by make_pki():
+  std::string chain_pem_path, key_path, root_pem, int_name, leaf_name, root_name;
+  Bytes root_der, int_der, leaf_der;
+};
+
+/// The four scenarios of the issue, in order a–d.
+std::vector<Scenario> all_scenarios();
+/// Issues root → intermediate → leaf for `s` in `pki`.
+bool make_pki(test::Pki& pki, Scenario& s);
+
+/// The IANA names used in reports and by the peers.
+const char* group_openssl_name(uint16_t group);
+const char* suite_openssl_name(uint16_t suite);
+
+/// An OpenSSL 3 TLS 1.3 server over memory buffers, issuing one ticket per
+/// connection, restricted to the scenario's suite and group.
+class OpensslServer {
+ public:
+  OpensslServer();
+  ~OpensslServer();
+  bool init(const Scenario& s, std::string* err);
+  /// Starts a fresh server-side connection.
+  bool begin();
+  /// Hands the client's bytes to the server; appends what it sends back.
+  bool step(const Bytes& from_client, Bytes& to_client);
+  bool handshake_done() const;
+  bool reused() const;
+  void end();
+  std::string last_error() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_;
+};
+
+/// One client library under test. Every call that runs client code is timed
+/// into the meter; everything else (trust store loading, context set-up that
+/// a browser does once) is not.
+class BenchClient {
+ public:
+  virtual ~BenchClient() = default;
+  virtual const char* name() const = 0;
+  /// Once per scenario, untimed.
+  virtual bool setup(const Scenario& s, std::string* err) = 0;
+  /// Drops every saved ticket: the next handshake is a full one.
+  virtual void forget_tickets() = 0;
+  virtual bool has_ticket() const = 0;
+  /// Creates the connection and writes the ClientHello.
+  virtual bool start(CpuMeter& m, Bytes& out) = 0;
+  /// Consumes server bytes (handshake flight, tickets); appends replies.
+  virtual bool feed(CpuMeter& m, const Bytes& in, Bytes& out) = 0;
+  virtual bool handshake_done() const = 0;
+  virtual bool resumed() const = 0;
+  /// Keeps the newest ticket for the next connection, frees the connection.
+  virtual void finish(CpuMeter& m) = 0;
+  virtual std::string last_error() const = 0;
+};
+
+std::unique_ptr<BenchClient> make_mactls_client();
+std::unique_ptr<BenchClient> make_openssl_client();
+std::unique_ptr<BenchClient> make_gnutls_client();
+std::unique_ptr<BenchClient> make_wolfssl_client();
+
+/// One handshake of `c` against `server`. Fills the client CPU time (net of
+/// meter overhead) and checks the outcome: `want_resumed` must hold on both
+/// sides, and a ticket must have arrived for the next connection.
+struct HandshakeResult {
+  bool ok = false;
+  double client_ns = 0;
+  bool client_resumed = false, server_resumed = false;
+  std::string error;
+};
+HandshakeResult run_handshake(BenchClient& c, OpensslServer& server, bool want_resumed);
+
+}  // namespace mactls::bench
+
+#endif

@@ -1,0 +1,40 @@
+// The floor: what any TLS 1.3 client must compute, timed with nettle directly
+// on the scenario's own keys and signatures — the ECDHE key pair and shared
+// secret for the scenario's group and, for a full handshake, the two chain
+// signatures (leaf by intermediate, intermediate by root) and the server's
+// CertificateVerify, each with the hashing of what it signs. Parsing, key
+// loading and signing happen once, untimed.
+#ifndef MACTLS_BENCH_FLOOR_H
+#define MACTLS_BENCH_FLOOR_H
+
+#include <memory>
+
+#include "bench.h"
+
+namespace mactls::bench {
+
+class Floor {
+ public:
+  Floor();
+  ~Floor();
+  bool setup(const Scenario& s, const std::string& leaf_key_path, std::string* err);
+  /// Client CPU (ns) of the unavoidable work: ECDHE alone (resumed) or
+  /// ECDHE + three signature checks (full). False if a check failed.
+  bool resumed(double* ns);
+  bool full(double* ns);
+  /// The parts on their own, for the phase table.
+  bool ecdhe(double* ns);
+  bool signatures(double* ns);
+  /// The CertificateVerify content and its signature (DER for ECDSA), made
+  /// with the leaf's key: mactls' phase measurement checks the same one.
+  const Bytes& cv_content() const;
+  const Bytes& cv_signature() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_;
+};
+
+}  // namespace mactls::bench
+
+#endif
