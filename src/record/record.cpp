@@ -160,7 +160,9 @@ Status RecordProtector::open(const uint8_t* header, uint8_t* body, size_t len, C
 // ---- RecordReader -------------------------------------------------------
 
 RecordReader::RecordReader(size_t max_consecutive_empty)
-    : buf_(kMaxRecordLen), max_empty_(max_consecutive_empty) {}
+    : buf_(new uint8_t[kMaxRecordLen]), max_empty_(max_consecutive_empty) {}
+
+RecordReader::~RecordReader() { secure_wipe(buf_.get(), high_water_); }
 
 Status RecordReader::set_keys(const CipherSuite& suite, ByteView traffic_secret) {
   if (!failed_.is_ok()) return failed_;
@@ -218,7 +220,7 @@ Status RecordReader::check_header() {
 
 Status RecordReader::finish_record(Record& out, bool& dropped) {
   dropped = false;
-  uint8_t* header = buf_.data();
+  uint8_t* header = buf_.get();
   uint8_t* body = header + kRecordHeaderLen;
   const size_t len = load_be16(header + 3);
   ContentType type = static_cast<ContentType>(header[0]);
@@ -270,8 +272,9 @@ Status RecordReader::read(ByteView& input, Record& out) {
     if (have_ < kRecordHeaderLen) {
       size_t n = kRecordHeaderLen - have_;
       if (n > input.size) n = input.size;
-      std::memcpy(buf_.data() + have_, input.data, n);
+      std::memcpy(buf_.get() + have_, input.data, n);
       have_ += n;
+      if (have_ > high_water_) high_water_ = have_;
       input = input.sub(n);
       if (have_ < kRecordHeaderLen) return Status::ok();
       // Judge the header before buffering any of the body.
@@ -281,8 +284,9 @@ Status RecordReader::read(ByteView& input, Record& out) {
     const size_t need = kRecordHeaderLen + load_be16(&buf_[3]);
     size_t n = need - have_;
     if (n > input.size) n = input.size;
-    if (n) std::memcpy(buf_.data() + have_, input.data, n);
+    if (n) std::memcpy(buf_.get() + have_, input.data, n);
     have_ += n;
+    if (have_ > high_water_) high_water_ = have_;
     input = input.sub(n);
     if (have_ < need) return Status::ok();
     have_ = 0;  // the record is complete; its bytes stay in buf_ for `out`
