@@ -2,6 +2,7 @@
 #ifndef MACTLS_CRYPTO_HASH_H
 #define MACTLS_CRYPTO_HASH_H
 
+#include <nettle/hmac.h>
 #include <nettle/sha2.h>
 
 #include <cstddef>
@@ -45,6 +46,39 @@ void hash_once(HashAlg alg, ByteView data, uint8_t* out);
 
 /// HMAC(key, data): out[hash_len(alg)].
 void hmac(HashAlg alg, ByteView key, ByteView data, uint8_t* out);
+
+/// An HMAC key set up once: its inner and outer pads are hashed here, so
+/// each MAC under it costs two hash compressions (for short data) instead of
+/// four. The key schedule derives two to four secrets from each secret; this
+/// is how it keys them once. Movable; wiped on destruction and when moved
+/// from.
+class HmacKey {
+ public:
+  HmacKey() = default;
+  HmacKey(HashAlg alg, ByteView key) { set(alg, key); }
+  HmacKey(HmacKey&& o) noexcept;
+  HmacKey& operator=(HmacKey&& o) noexcept;
+  HmacKey(const HmacKey&) = delete;
+  HmacKey& operator=(const HmacKey&) = delete;
+  ~HmacKey() { wipe(); }
+
+  void set(HashAlg alg, ByteView key);
+  bool keyed() const { return keyed_; }
+  HashAlg alg() const { return alg_; }
+  /// HMAC(key, data) into out[hash_len(alg)].
+  void mac(ByteView data, uint8_t* out);
+  /// HKDF-Expand(PRK = this key, info, len) (RFC 5869 §2.3), len <= 255 * HashLen.
+  void expand(ByteView info, uint8_t* out, size_t len);
+  void wipe();
+
+ private:
+  HashAlg alg_ = HashAlg::sha256;
+  bool keyed_ = false;
+  union {
+    hmac_sha256_ctx s256;
+    hmac_sha384_ctx s384;
+  } u_;
+};
 
 /// RFC 5869 HKDF-Extract(salt, ikm) into prk (hash_len bytes). An empty
 /// salt means HashLen zero bytes, as RFC 5869 §2.2 says.

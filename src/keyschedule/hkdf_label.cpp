@@ -5,8 +5,8 @@
 
 namespace mactls {
 
-void hkdf_expand_label(HashAlg alg, ByteView secret, const char* label, ByteView context,
-                       uint8_t* out, size_t len) {
+void hkdf_expand_label(HmacKey& secret, const char* label, ByteView context, uint8_t* out,
+                       size_t len) {
   // struct { uint16 length; opaque label<7..255>; opaque context<0..255>; }
   // Labels are compile-time constants and contexts are at most a hash, so
   // the whole HkdfLabel fits on the stack.
@@ -26,7 +26,13 @@ void hkdf_expand_label(HashAlg alg, ByteView secret, const char* label, ByteView
   info[n++] = uint8_t(context.size);
   if (context.size) std::memcpy(info + n, context.data, context.size);
   n += context.size;
-  hkdf_expand(alg, secret, ByteView(info, n), out, len);
+  secret.expand(ByteView(info, n), out, len);
+}
+
+void hkdf_expand_label(HashAlg alg, ByteView secret, const char* label, ByteView context,
+                       uint8_t* out, size_t len) {
+  HmacKey k(alg, secret);
+  hkdf_expand_label(k, label, context, out, len);
 }
 
 void hkdf_expand_label(HashAlg alg, ByteView secret, const char* label, ByteView context,

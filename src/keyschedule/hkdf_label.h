@@ -16,6 +16,9 @@ namespace mactls {
 /// `label` is the bare label ("key", "c hs traffic", ...); out[len].
 void hkdf_expand_label(HashAlg alg, ByteView secret, const char* label, ByteView context,
                        uint8_t* out, size_t len);
+/// The same with the secret already keyed (several labels from one secret).
+void hkdf_expand_label(HmacKey& secret, const char* label, ByteView context, uint8_t* out,
+                       size_t len);
 
 /// HKDF-Expand-Label into a Secret of hash length.
 void hkdf_expand_label(HashAlg alg, ByteView secret, const char* label, ByteView context,

@@ -7,32 +7,29 @@ namespace mactls {
 namespace {
 
 // Hash("") for Derive-Secret(., label, ""): the Messages argument is the
-// empty string, so the context is its hash, not an empty context.
-struct EmptyHash {
-  uint8_t bytes[kMaxHashLen];
-  size_t len;
-  explicit EmptyHash(HashAlg hash) : len(hash_len(hash)) { hash_once(hash, ByteView(), bytes); }
-  ByteView view() const { return ByteView(bytes, len); }
-};
-
-// Derive-Secret(secret, label, "") — used for "derived" and "res binder".
-void derive_over_empty(HashAlg hash, const Secret& secret, const char* lbl, Secret& out) {
-  if (secret.empty()) {
-    out.wipe();
-    return;
-  }
-  EmptyHash empty(hash);
-  derive_secret(hash, secret.view(), lbl, empty.view(), out);
+// empty string, so the context is its hash, not an empty context. Constants
+// (FIPS 180-4 values of SHA-256("") and SHA-384("")); the RFC 8448 replay
+// checks every "derived" secret built on them.
+ByteView empty_hash(HashAlg hash) {
+  static const uint8_t kSha256[32] = {
+      0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+      0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
+  static const uint8_t kSha384[48] = {
+      0x38, 0xb0, 0x60, 0xa7, 0x51, 0xac, 0x96, 0x38, 0x4c, 0xd9, 0x32, 0x7e, 0xb1, 0xb1, 0xe3, 0x6a,
+      0x21, 0xfd, 0xb7, 0x11, 0x14, 0xbe, 0x07, 0x43, 0x4c, 0x0c, 0xc7, 0xbf, 0x63, 0xf6, 0xe1, 0xda,
+      0x27, 0x4e, 0xde, 0xbf, 0xe7, 0x6f, 0x65, 0xfb, 0xd5, 0x1a, 0xd2, 0xf1, 0x48, 0x98, 0xb9, 0x5b};
+  return hash == HashAlg::sha256 ? ByteView(kSha256, 32) : ByteView(kSha384, 48);
 }
 
-// Derive-Secret(secret, label, transcript_hash) with the consumed-stage rule.
-void derive_over_transcript(HashAlg hash, const Secret& secret, const char* lbl,
-                            ByteView transcript_hash, Secret& out) {
-  if (secret.empty()) {
+// Derive-Secret(secret, label, context) through the stage's keyed secret,
+// with the consumed-stage rule: a consumed stage derives nothing.
+void derive(const Secret& secret, HmacKey& keyed, const char* lbl, ByteView context, Secret& out) {
+  if (secret.empty() || !keyed.keyed()) {
     out.wipe();
     return;
   }
-  derive_secret(hash, secret.view(), lbl, transcript_hash, out);
+  size_t len = hash_len(keyed.alg());
+  hkdf_expand_label(keyed, lbl, context, out.prepare(len), len);
 }
 
 }  // namespace
@@ -46,12 +43,14 @@ EarlySecret EarlySecret::without_psk(HashAlg hash) {
   EarlySecret s(hash, false);
   const uint8_t zeros[kMaxHashLen] = {};
   hkdf_extract(hash, ByteView(), ByteView(zeros, hash_len(hash)), s.secret_);
+  s.keyed_.set(hash, s.secret_.view());
   return s;
 }
 
 EarlySecret EarlySecret::with_psk(HashAlg hash, ByteView psk) {
   EarlySecret s(hash, true);
   hkdf_extract(hash, ByteView(), psk, s.secret_);
+  s.keyed_.set(hash, s.secret_.view());
   return s;
 }
 
@@ -60,11 +59,11 @@ void EarlySecret::binder_key(Secret& out) const {
     out.wipe();
     return;
   }
-  derive_over_empty(hash_, secret_, label::kResBinder, out);
+  derive(secret_, keyed_, label::kResBinder, empty_hash(hash_), out);
 }
 
 void EarlySecret::derived(Secret& out) const {
-  derive_over_empty(hash_, secret_, label::kDerived, out);
+  derive(secret_, keyed_, label::kDerived, empty_hash(hash_), out);
 }
 
 HandshakeSecret EarlySecret::into_handshake(ByteView ecdhe_shared) && {
@@ -73,23 +72,25 @@ HandshakeSecret EarlySecret::into_handshake(ByteView ecdhe_shared) && {
     Secret salt;
     derived(salt);
     hkdf_extract(hash_, salt.view(), ecdhe_shared, next.secret_);
+    next.keyed_.set(hash_, next.secret_.view());
   }
   secret_.wipe();
+  keyed_.wipe();
   return next;
 }
 
 // ---- Handshake Secret ---------------------------------------------------
 
 void HandshakeSecret::client_traffic(ByteView transcript_hash, Secret& out) const {
-  derive_over_transcript(hash_, secret_, label::kClientHandshakeTraffic, transcript_hash, out);
+  derive(secret_, keyed_, label::kClientHandshakeTraffic, transcript_hash, out);
 }
 
 void HandshakeSecret::server_traffic(ByteView transcript_hash, Secret& out) const {
-  derive_over_transcript(hash_, secret_, label::kServerHandshakeTraffic, transcript_hash, out);
+  derive(secret_, keyed_, label::kServerHandshakeTraffic, transcript_hash, out);
 }
 
 void HandshakeSecret::derived(Secret& out) const {
-  derive_over_empty(hash_, secret_, label::kDerived, out);
+  derive(secret_, keyed_, label::kDerived, empty_hash(hash_), out);
 }
 
 MasterSecret HandshakeSecret::into_master() && {
@@ -99,27 +100,29 @@ MasterSecret HandshakeSecret::into_master() && {
     derived(salt);
     const uint8_t zeros[kMaxHashLen] = {};
     hkdf_extract(hash_, salt.view(), ByteView(zeros, hash_len(hash_)), next.secret_);
+    next.keyed_.set(hash_, next.secret_.view());
   }
   secret_.wipe();
+  keyed_.wipe();
   return next;
 }
 
 // ---- Master Secret ------------------------------------------------------
 
 void MasterSecret::client_application_traffic(ByteView transcript_hash, Secret& out) const {
-  derive_over_transcript(hash_, secret_, label::kClientApplicationTraffic, transcript_hash, out);
+  derive(secret_, keyed_, label::kClientApplicationTraffic, transcript_hash, out);
 }
 
 void MasterSecret::server_application_traffic(ByteView transcript_hash, Secret& out) const {
-  derive_over_transcript(hash_, secret_, label::kServerApplicationTraffic, transcript_hash, out);
+  derive(secret_, keyed_, label::kServerApplicationTraffic, transcript_hash, out);
 }
 
 void MasterSecret::exporter_master(ByteView transcript_hash, Secret& out) const {
-  derive_over_transcript(hash_, secret_, label::kExporterMaster, transcript_hash, out);
+  derive(secret_, keyed_, label::kExporterMaster, transcript_hash, out);
 }
 
 void MasterSecret::resumption_master(ByteView transcript_hash, Secret& out) const {
-  derive_over_transcript(hash_, secret_, label::kResumptionMaster, transcript_hash, out);
+  derive(secret_, keyed_, label::kResumptionMaster, transcript_hash, out);
 }
 
 // ---- Off the main line --------------------------------------------------
@@ -157,9 +160,9 @@ Status traffic_keys(const CipherSuite& suite, ByteView traffic_secret, TrafficKe
   if (traffic_secret.size != hash_len(suite.hash))
     return Status::fail(Alert::internal_error,
                         "traffic secret has the wrong length (consumed key-schedule stage?)");
-  hkdf_expand_label(suite.hash, traffic_secret, label::kKey, ByteView(),
-                    out.key.prepare(suite.key_len), suite.key_len);
-  hkdf_expand_label(suite.hash, traffic_secret, label::kIv, ByteView(), out.iv, kAeadNonceLen);
+  HmacKey keyed(suite.hash, traffic_secret);
+  hkdf_expand_label(keyed, label::kKey, ByteView(), out.key.prepare(suite.key_len), suite.key_len);
+  hkdf_expand_label(keyed, label::kIv, ByteView(), out.iv, kAeadNonceLen);
   return Status::ok();
 }
 

@@ -161,6 +161,7 @@ class EarlySecret {
   HashAlg hash_;
   bool has_psk_;
   Secret secret_;
+  mutable HmacKey keyed_;  // secret_ as an HMAC key, set up once for all its derivations
   friend struct KeyScheduleTestAccess;
 };
 
@@ -196,6 +197,7 @@ class HandshakeSecret {
   void derived(Secret& out) const;
   HashAlg hash_;
   Secret secret_;
+  mutable HmacKey keyed_;  // secret_ as an HMAC key, set up once for all its derivations
 };
 
 /// The Master Secret stage (RFC 8446 §7.1): the last one. Move-only;
@@ -228,6 +230,7 @@ class MasterSecret {
   explicit MasterSecret(HashAlg hash) : hash_(hash) {}
   HashAlg hash_;
   Secret secret_;
+  mutable HmacKey keyed_;  // secret_ as an HMAC key, set up once for all its derivations
 };
 
 /// finished_key = HKDF-Expand-Label(base_secret, "finished", "",
