@@ -22,8 +22,13 @@ class Floor {
   /// ECDHE + three signature checks (full). False if a check failed.
   bool resumed(double* ns);
   bool full(double* ns);
-  /// The parts on their own, for the phase table.
+  /// The parts on their own: ECDHE is our key pair (keygen: the
+  /// ClientHello's share) then the shared secret with the server's share.
+  bool ecdhe_keygen(double* ns);
+  bool ecdhe_shared(double* ns);
   bool ecdhe(double* ns);
+  /// Timer spans inside resumed()/full(), for overhead correction.
+  static int spans_per_handshake(bool full);
   bool signatures(double* ns);
   /// The CertificateVerify content and its signature (DER for ECDSA), made
   /// with the leaf's key: mactls' phase measurement checks the same one.
@@ -34,6 +39,9 @@ class Floor {
   struct Impl;
   std::unique_ptr<Impl> m_;
 };
+
+/// The floor's operations timed inside a real exchange (see floor_in_situ.cpp).
+std::unique_ptr<BenchClient> make_floor_in_situ(Floor* floor);
 
 }  // namespace mactls::bench
 

@@ -102,8 +102,9 @@ int main(int argc, char** argv) {
     c.push_back(make_openssl_client());
     c.push_back(make_gnutls_client());
     c.push_back(make_wolfssl_client());
+    c.push_back(make_floor_in_situ(&ps->floor));
     for (auto& cl : c) {
-      if (libs.find(cl->name()) == std::string::npos) continue;
+      if (libs.find(cl->name()) == std::string::npos && std::string(cl->name()) != "floor-in-situ") continue;
       if (!cl->setup(ps->s, &err)) {
         fprintf(stderr, "scenario %c: %s\n", s.id, err.c_str());
         return 1;
@@ -145,7 +146,7 @@ int main(int argc, char** argv) {
               return 1;
             }
             ps->series[std::string("floor/") + (resumed ? "resumed" : "full")].ns.push_back(
-                ns - overhead * (resumed ? 1 : 2));
+                ns - overhead * Floor::spans_per_handshake(!resumed));
             continue;
           }
           BenchClient& c = *ps->clients[idx];
