@@ -72,13 +72,13 @@ bool allowed_in(uint16_t type, ExtContext ctx) {
 
 // Walks an extensions block, calling fn(type, data) for each, after the
 // checks every received block needs: framing, count limit, no duplicates
-// (tracked for the 64 lowest code points exactly and by a small list
-// above), and placement per §4.2. fn returns a Status.
+// (tracked for the 64 lowest code points exactly and by a list of up to 64
+// types above), and placement per §4.2. fn returns a Status.
 template <typename Fn>
 Status for_each_extension(ByteView block, ExtContext ctx, size_t max_extensions, Fn&& fn) {
   Reader r(block);
   uint64_t seen_low = 0;
-  uint16_t seen_high[16];
+  uint16_t seen_high[64];
   size_t n_high = 0, count = 0;
   while (!r.empty()) {
     uint16_t type;

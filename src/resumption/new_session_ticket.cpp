@@ -20,8 +20,11 @@ Status parse_new_session_ticket(ByteView body, size_t max_ticket_size, NewSessio
   }
   out->do_not_store = out->lifetime == 0;
   out->oversize = out->ticket.size > max_ticket_size;
+  // Every extension type is tracked for duplicates; at most
+  // kMaxNewSessionTicketExtensions of them (the default Limits::max_extensions),
+  // so a hostile ticket costs bounded work.
   Reader e(exts);
-  uint16_t seen[16];
+  uint16_t seen[kMaxNewSessionTicketExtensions];
   size_t n_seen = 0;
   while (!e.empty()) {
     uint16_t type;

@@ -32,6 +32,9 @@ struct NewSessionTicketMsg {
   bool oversize = false;
 };
 
+/// Extensions one NewSessionTicket may carry (more: decode_error).
+constexpr size_t kMaxNewSessionTicketExtensions = 64;
+
 /// Parses a NewSessionTicket body. Framing errors, an empty ticket, a
 /// wrong-length early_data and duplicate extensions are decode_error;
 /// unknown extensions are ignored; an extension not allowed in

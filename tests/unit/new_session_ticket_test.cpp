@@ -201,6 +201,24 @@ TEST(NewSessionTicket, UnknownExtensionsAreIgnored) {
   EXPECT_EQ(m2.max_early_data, 0xffffffffu);
 }
 
+TEST(NewSessionTicket, ExtensionCountIsBoundedNotTheVarietyOfTypes) {
+  // 64 distinct unknown (ignored) extension types parse; a 65th is
+  // decode_error: bounded work per ticket whatever the server sends.
+  auto exts = [](int n) {
+    std::string list;
+    char buf[16];
+    for (int i = 0; i < n; ++i) {
+      snprintf(buf, sizeof buf, "%04x0000", 0x7000 + i);
+      list += buf;
+    }
+    return with_len(list);
+  };
+  NewSessionTicketMsg m;
+  ASSERT_OK(parse(body_with_exts(exts(17)), &m));
+  ASSERT_OK(parse(body_with_exts(exts(int(kMaxNewSessionTicketExtensions))), &m));
+  EXPECT_EQ(parse(body_with_exts(exts(int(kMaxNewSessionTicketExtensions) + 1)), &m).alert(), Alert::decode_error);
+}
+
 TEST(NewSessionTicket, EarlyDataMaxIsRecorded) {
   NewSessionTicketMsg m;
   ASSERT_OK(parse(body_with_exts(with_len("002a 0004 00003000")), &m));
