@@ -550,3 +550,142 @@ TEST_F(Engine, HelloRetryRequestRules) {
 
 }  // namespace
 }  // namespace mactls::test
+
+namespace mactls::test {
+namespace {
+
+// --- NewSessionTicket through the engine (RFC 8446 §4.6.1): each variant
+// arrives after one good ticket; the store must hold exactly what the case
+// says, a refused ticket must fail the connection with its alert (told to
+// the server) and wipe every secret, an ignored one must leave it open.
+
+struct NstCase {
+  const char* name;
+  std::function<Bytes(const Limits&)> body;  // NewSessionTicket body
+  Alert alert;                               // close_notify: the connection stays fine
+  size_t tickets_after;                      // in the store afterwards
+};
+
+Bytes nst_body(uint32_t lifetime, const Bytes& nonce, const Bytes& ticket, const Bytes& exts) {
+  Bytes b;
+  Writer w(b);
+  w.u32(lifetime);
+  w.u32(0x11223344u);
+  w.u8(uint8_t(nonce.size()));
+  w.bytes(ByteView(nonce));
+  w.vec16(ByteView(ticket));
+  w.vec16(ByteView(exts));
+  return b;
+}
+
+Bytes unknown_exts(int n) {
+  Bytes e;
+  for (int i = 0; i < n; ++i) e.insert(e.end(), {uint8_t(0x70 + i / 256), uint8_t(i), 0, 0});
+  return e;
+}
+
+class EngineNewSessionTicket : public Engine, public ::testing::WithParamInterface<NstCase> {};
+
+TEST_P(EngineNewSessionTicket, GetsItsAlertAndLeavesTheStoreAsTheCaseSays) {
+  const NstCase& c = GetParam();
+  ServerScript script;
+  script.num_tickets = 1;
+  const Limits limits = cfg_.limits;
+  script.after_handshake = [&](ScriptedServer& s, Bytes& out) {
+    Bytes msg;
+    append_handshake(msg, HandshakeType::new_session_ticket, ByteView(c.body(limits)));
+    s.send_handshake(ByteView(msg), out);
+  };
+  ConnectionInfo info;
+  Status s = connect(script, &info);
+  EXPECT_EQ(store_.size(), c.tickets_after);
+  if (c.alert == Alert::close_notify) {
+    EXPECT_TRUE(s.is_ok()) << s.what();
+    EXPECT_EQ(info.tickets_received, 2u);
+    EXPECT_EQ(last_secret_bytes_after_close_, 0u);
+    return;
+  }
+  EXPECT_EQ(s.alert(), c.alert) << s.what();
+  EXPECT_NE(std::string(s.what()), "") << "a clear error for the caller";
+  EXPECT_EQ(last_state_, Client::State::failed);
+  ASSERT_FALSE(last_alerts_.empty()) << "the client told the server";
+  EXPECT_EQ(last_alerts_.back(), uint8_t(c.alert));
+  EXPECT_EQ(last_secret_bytes_, 0u) << "failure wipes every secret";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, EngineNewSessionTicket,
+    ::testing::Values(
+        NstCase{"truncated",
+                [](const Limits&) {
+                  Bytes b = nst_body(3600, Bytes(8, 1), Bytes(32, 2), {});
+                  b.pop_back();
+                  return b;
+                },
+                Alert::decode_error, 1},
+        NstCase{"empty_ticket", [](const Limits&) { return nst_body(3600, Bytes(8, 1), {}, {}); },
+                Alert::decode_error, 1},
+        NstCase{"nonce_length_beyond_the_message",
+                [](const Limits&) {
+                  Bytes b = nst_body(3600, Bytes(8, 1), Bytes(32, 2), {});
+                  b[8] = 0xff;
+                  return b;
+                },
+                Alert::decode_error, 1},
+        NstCase{"longest_nonce_is_fine", [](const Limits&) { return nst_body(3600, Bytes(255, 1), Bytes(32, 2), {}); },
+                Alert::close_notify, 2},
+        NstCase{"ticket_over_the_cap_is_ignored",
+                [](const Limits& l) { return nst_body(3600, Bytes(8, 1), Bytes(l.max_ticket_size + 1, 2), {}); },
+                Alert::close_notify, 1},
+        NstCase{"lifetime_zero_is_not_stored", [](const Limits&) { return nst_body(0, Bytes(8, 1), Bytes(32, 2), {}); },
+                Alert::close_notify, 1},
+        NstCase{"lifetime_over_seven_days_is_stored_capped",
+                [](const Limits&) { return nst_body(8 * 24 * 3600, Bytes(8, 1), Bytes(32, 2), {}); },
+                Alert::close_notify, 2},
+        NstCase{"duplicated_extension",
+                [](const Limits&) { return nst_body(3600, Bytes(8, 1), Bytes(32, 2), test::hex("fafa0000fafa0000")); },
+                Alert::decode_error, 1},
+        NstCase{"extension_not_allowed_there",
+                [](const Limits&) { return nst_body(3600, Bytes(8, 1), Bytes(32, 2), test::hex("003300020017")); },
+                Alert::illegal_parameter, 1},
+        NstCase{"too_many_extensions",
+                [](const Limits&) { return nst_body(3600, Bytes(8, 1), Bytes(32, 2), unknown_exts(65)); },
+                Alert::decode_error, 1}),
+    [](const ::testing::TestParamInfo<NstCase>& i) { return std::string(i.param.name); });
+
+// --- hostile records through the engine (RFC 8446 §5)
+
+TEST_F(Engine, ATamperedRecordTagIsBadRecordMac) {
+  ServerScript script;
+  bool done = false;
+  script.tamper_flight = [&](Bytes& f) {
+    if (!done && f.size() > 200) {  // the flight with the encrypted handshake
+      f.back() ^= 0x01;
+      done = true;
+    }
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::bad_record_mac) << s.what();
+  ASSERT_FALSE(last_alerts_.empty());
+  EXPECT_EQ(last_alerts_.back(), uint8_t(Alert::bad_record_mac));
+  EXPECT_EQ(last_secret_bytes_, 0u);
+}
+
+TEST_F(Engine, AnOversizeProtectedRecordIsRecordOverflowFromItsHeader) {
+  ServerScript script;
+  script.after_handshake = [](ScriptedServer&, Bytes& out) {
+    // application_data, 0x0303, length 2^14 + 256 + 1: refused on the header
+    // alone, before its body is waited for or buffered.
+    const uint8_t header[5] = {23, 3, 3, 0x41, 0x01};
+    out.insert(out.end(), header, header + 5);
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::record_overflow) << s.what();
+  ASSERT_FALSE(last_alerts_.empty());
+  EXPECT_EQ(last_alerts_.back(), uint8_t(Alert::record_overflow));
+  EXPECT_EQ(store_.size(), 2u) << "the tickets that came before stay stored";
+  EXPECT_EQ(last_secret_bytes_, 0u);
+}
+
+}  // namespace
+}  // namespace mactls::test
