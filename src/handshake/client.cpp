@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "handshake/client_impl.h"
+
+#include "crypto/bignum_memory.h"
 #include "resumption/new_session_ticket.h"
 #include "x509/verify.h"
 #include "mactls/trust.h"
@@ -701,7 +703,7 @@ Status Client::Impl::close(Bytes& out) {
 // ---------------------------------------------------------------- Client
 
 Client::Client(const ClientConfig& config, std::string server_name, uint16_t port)
-    : impl_(new Impl(config, std::move(server_name), port)) {}
+    : impl_((install_wiping_bignum_memory(), new Impl(config, std::move(server_name), port))) {}
 Client::~Client() = default;
 
 Status Client::start(std::vector<uint8_t>& out) { return impl_->start(out); }
