@@ -1,7 +1,7 @@
 # Sourced by the scripts in this folder: installs, with apt-get, whatever
 # mactls needs to build and test that this Debian machine lacks.
 mactls_packages=(build-essential cmake pkg-config nettle-dev libgmp-dev googletest libgtest-dev
-                 libbenchmark-dev openssl libssl-dev gnutls-bin)
+                 libbenchmark-dev openssl libssl-dev gnutls-bin valgrind)
 
 mactls_install_missing() {
   local missing=()

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Runs every mactls test: unit tests (RFC 8448, RFC 5869 and openssl
-# vectors, the scripted-server engine tests), the C façade test, and live
-# interop with openssl s_server and gnutls-serv on 127.0.0.1.
+# vectors, the scripted-server engine tests, secret hygiene), the C façade
+# test, live interop with openssl s_server and gnutls-serv on 127.0.0.1,
+# then the same suites under ASan+UBSan (build-asan/), the interop and unit
+# suites under valgrind memcheck, and every fuzz target briefly.
 #
-#   bash scripts/test.sh              # build in build/ and run ctest
-#   bash scripts/test.sh --sanitize   # also build build-asan/ with ASan+UBSan and run ctest there
+#   bash scripts/test.sh              # all of it (what CI runs)
+#   bash scripts/test.sh --quick      # only the plain build and ctest
 #
 # Works on a fresh Debian bookworm machine as root: installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
 
-sanitize=0
+sanitize=1
+valgrind=1
 for arg in "$@"; do
   case "$arg" in
-    --sanitize) sanitize=1 ;;
+    --quick) sanitize=0; valgrind=0 ;;
+    --sanitize) sanitize=1 ;;  # (the default; kept for older callers)
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
@@ -43,6 +47,17 @@ run_suite() {
 
 mkdir -p build
 run_suite build
+if [ "$valgrind" -eq 1 ]; then
+  # Memcheck over the interop suite (live peers) and the whole unit suite:
+  # no invalid access, no use of uninitialised memory, no leak.
+  echo "== valgrind memcheck (interop and unit tests)"
+  for t in build/tests/mactls_interop_tests build/tests/mactls_unit_tests; do
+    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+      --show-leak-kinds=definite,indirect "$t" --gtest_brief=1 > "$t.valgrind.log" 2>&1 ||
+      { cat "$t.valgrind.log"; echo "valgrind: $t failed" >&2; exit 1; }
+    grep -E "PASSED|FAILED" "$t.valgrind.log" | tail -2
+  done
+fi
 if [ "$sanitize" -eq 1 ]; then
   mkdir -p build-asan
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

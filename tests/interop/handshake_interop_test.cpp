@@ -74,6 +74,12 @@ struct MatrixParam {
   size_t chain;
 };
 
+// GoogleTest would otherwise print the struct's raw bytes, padding included
+// (uninitialised memory, which valgrind rightly reports).
+void PrintTo(const MatrixParam& p, std::ostream* os) {
+  *os << kind_name(p.server) << "/" << kChains[p.chain].name;
+}
+
 class HandshakeMatrix : public ::testing::TestWithParam<MatrixParam> {};
 
 TEST_P(HandshakeMatrix, EverySuiteAndGroupCompletesAndCarriesData) {

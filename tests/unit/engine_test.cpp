@@ -566,6 +566,8 @@ struct NstCase {
   size_t tickets_after;                      // in the store afterwards
 };
 
+void PrintTo(const NstCase& c, std::ostream* os) { *os << c.name; }
+
 Bytes nst_body(uint32_t lifetime, const Bytes& nonce, const Bytes& ticket, const Bytes& exts) {
   Bytes b;
   Writer w(b);
