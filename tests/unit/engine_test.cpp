@@ -655,6 +655,46 @@ INSTANTIATE_TEST_SUITE_P(
                 Alert::decode_error, 1}),
     [](const ::testing::TestParamInfo<NstCase>& i) { return std::string(i.param.name); });
 
+// --- bounded resources: each Limits field is enforced where it says, with
+// its alert (the defaults are sized for real servers; here they are lowered
+// below what the scripted server sends).
+
+TEST_F(Engine, EveryLimitIsEnforcedWithItsAlert) {
+  struct Case {
+    const char* name;
+    std::function<void(Limits&)> lower;
+    Alert alert;
+  };
+  const std::vector<Case> cases = {
+      {"largest handshake message", [](Limits& l) { l.max_handshake_message = 256; }, Alert::decode_error},
+      {"certificates per chain", [](Limits& l) { l.max_chain_certificates = 1; }, Alert::bad_certificate},
+      {"chain depth", [](Limits& l) { l.max_chain_depth = 1; }, Alert::bad_certificate},
+      {"extensions per message", [](Limits& l) { l.max_extensions = 1; }, Alert::decode_error},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Limits saved = cfg_.limits;
+    c.lower(cfg_.limits);
+    Status s = connect(ServerScript());
+    cfg_.limits = saved;
+    EXPECT_EQ(s.alert(), c.alert) << s.what();
+    ASSERT_FALSE(last_alerts_.empty());
+    EXPECT_EQ(last_alerts_.back(), uint8_t(c.alert));
+    EXPECT_EQ(last_secret_bytes_, 0u);
+  }
+  // And with the defaults the same server is fine.
+  EXPECT_TRUE(connect(ServerScript()).is_ok());
+}
+
+TEST_F(Engine, KeyUpdatesWithoutDataBetweenAreBounded) {
+  ServerScript script;
+  script.after_handshake = [this](ScriptedServer& s, Bytes& out) {
+    for (size_t i = 0; i <= cfg_.limits.max_key_updates; ++i) s.send_key_update(false, out);
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::unexpected_message) << s.what();
+}
+
 // --- hostile records through the engine (RFC 8446 §5)
 
 TEST_F(Engine, ATamperedRecordTagIsBadRecordMac) {
