@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "mactls/ticket_store.h"
+#include "support/heap_tracker.h"
 #include "transcript.h"
 
 extern "C" {
@@ -29,67 +30,12 @@ void* __libc_memalign(size_t, size_t);
 
 namespace {
 
-// Counted blocks: open addressing, no allocation inside the hooks.
-constexpr size_t kSlots = 1 << 16;
-struct Slot {
-  void* p;
-  size_t n;
-};
-Slot g_slots[kSlots];
-bool g_counting = false;
-size_t g_live = 0, g_peak = 0, g_blocks = 0, g_allocs = 0;
-// The live blocks' sizes at the peak (for "where the heap goes").
-size_t g_peak_sizes[4096];
-size_t g_peak_count = 0;
-
-size_t slot_of(void* p) { return (reinterpret_cast<uintptr_t>(p) >> 4) & (kSlots - 1); }
-
-void snapshot_peak() {
-  g_peak_count = 0;
-  for (size_t i = 0; i < kSlots && g_peak_count < 4096; ++i)
-    if (g_slots[i].p) g_peak_sizes[g_peak_count++] = g_slots[i].n;
-}
+mactls::test::HeapTracker g_heap;
 
 void note_alloc(void* p) {
-  if (!g_counting || !p) return;
-  size_t n = malloc_usable_size(p);
-  size_t i = slot_of(p);
-  while (g_slots[i].p) i = (i + 1) & (kSlots - 1);
-  g_slots[i] = {p, n};
-  g_live += n;
-  ++g_blocks;
-  ++g_allocs;
-  if (g_live > g_peak) {
-    g_peak = g_live;
-    snapshot_peak();
-  }
+  if (p && g_heap.counting) g_heap.on_alloc(p, malloc_usable_size(p));
 }
-
-void note_free(void* p) {
-  if (!p) return;
-  size_t i = slot_of(p);
-  for (size_t probes = 0; probes < kSlots && g_slots[i].p; ++probes, i = (i + 1) & (kSlots - 1)) {
-    if (g_slots[i].p == p) {
-      g_live -= g_slots[i].n;
-      --g_blocks;
-      // Backward-shift delete keeps the probe chains intact.
-      size_t j = i;
-      for (;;) {
-        g_slots[j] = {nullptr, 0};
-        size_t k = j;
-        for (;;) {
-          k = (k + 1) & (kSlots - 1);
-          if (!g_slots[k].p) return;
-          size_t home = slot_of(g_slots[k].p);
-          bool movable = (j <= k) ? (home <= j || home > k) : (home <= j && home > k);
-          if (movable) break;
-        }
-        g_slots[j] = g_slots[k];
-        j = k;
-      }
-    }
-  }
-}
+void note_free(void* p) { g_heap.on_free(p); }
 
 }  // namespace
 
@@ -156,16 +102,21 @@ int main(int argc, char** argv) {
     std::vector<size_t> top[2];
     ReplayHooks h;
     h.before_connection = [&](int) {
-      g_live = g_peak = g_allocs = 0;
-      g_counting = true;
+      g_heap.reset();
+      g_heap.keep_peak_sizes = true;
+      g_heap.counting = true;
     };
-    h.after_step = [&](int c, const char* phase) { phases[c].push_back({phase, g_live}); };
+    h.after_step = [&](int c, const char* phase) {
+      g_heap.counting = false;
+      phases[c].push_back({phase, g_heap.live});
+      g_heap.counting = true;
+    };
     h.after_connection = [&](int c) {
-      g_counting = false;
-      peak[c] = g_peak;
-      allocs[c] = g_allocs;
-      leaked[c] = g_live;  // blocks of this connection still held (tickets stored in the store)
-      top[c].assign(g_peak_sizes, g_peak_sizes + g_peak_count);
+      g_heap.counting = false;
+      peak[c] = g_heap.peak;
+      allocs[c] = g_heap.allocations;
+      leaked[c] = g_heap.live;  // blocks of this connection still held (tickets stored in the store)
+      top[c].assign(g_heap.peak_sizes, g_heap.peak_sizes + g_heap.peak_count);
       std::sort(top[c].rbegin(), top[c].rend());
       if (top[c].size() > 8) top[c].resize(8);
     };
@@ -190,8 +141,9 @@ int main(int argc, char** argv) {
   // Bytes per stored ticket: the store's own accounting and the heap it takes.
   {
     mactls::MemoryTicketStore store;
-    g_live = g_peak = 0;
-    g_counting = true;
+    g_heap.reset();
+    g_heap.keep_peak_sizes = false;
+    g_heap.counting = true;
     const int n = 64;
     for (int i = 0; i < n; ++i) {
       mactls::TicketKey key;
@@ -207,10 +159,10 @@ int main(int argc, char** argv) {
       tk.auth_unix_s = 1;
       store.insert(key, std::move(tk));
     }
-    g_counting = false;
+    g_heap.counting = false;
     printf("  \"ticket_store\": {\"tickets\": %zu, \"store_bytes\": %zu, \"heap_bytes\": %zu, "
            "\"ticket_identity_bytes\": 200}\n}\n",
-           store.size(), store.bytes(), g_live);
+           store.size(), store.bytes(), g_heap.live);
   }
   return 0;
 }

@@ -39,7 +39,7 @@ struct Limits {
   size_t max_extensions = 64;                ///< extensions in one message
   size_t max_ticket_size = 4096;             ///< larger tickets are ignored, not stored
   size_t max_tickets_per_connection = 16;    ///< further NewSessionTickets are ignored
-  size_t max_buffered_app_data = 64 * 1024;  ///< decrypted data held until read()
+  size_t max_buffered_app_data = 64 * 1024;  ///< decrypted data held until read(): no record is taken beyond it (so at most one record, 16 KB, over)
   size_t max_empty_records = 32;             ///< consecutive zero-length records tolerated
   size_t max_key_updates = 64;               ///< KeyUpdates accepted without app data between
   uint32_t max_auth_age_s = 7 * 24 * 3600;   ///< resumption reuses one authentication this long

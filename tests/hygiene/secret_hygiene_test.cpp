@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "crypto/kex.h"
+#include "hygiene/client_exchange.h"
+#include "hygiene/heap_hooks.h"
 #include "handshake/messages.h"
 #include "keyschedule/cipher_suite.h"
 #include "keyschedule/key_schedule.h"
@@ -29,35 +31,10 @@
 #include "support/scripted_server.h"
 #include "support/scripted_server_test.h"
 
-extern "C" void __libc_free(void*);
-
-namespace {
-
-// The capture arena: freed blocks' bytes, back to back. Static, so the hook
-// never allocates.
-constexpr size_t kArena = 32u << 20;
-uint8_t g_arena[kArena];
-size_t g_used = 0;
-bool g_capturing = false;
-bool g_overflow = false;
-
-}  // namespace
-
-extern "C" void free(void* p) {
-  if (p && g_capturing) {
-    size_t n = malloc_usable_size(p);
-    if (g_used + n <= kArena) {
-      memcpy(g_arena + g_used, p, n);
-      g_used += n;
-    } else {
-      g_overflow = true;
-    }
-  }
-  __libc_free(p);
-}
-
 namespace mactls::test {
 namespace {
+
+using heap::capturing;
 
 struct Found {
   std::string what;
@@ -86,15 +63,17 @@ class SecretHygiene : public ScriptedServerTest {
 
   std::vector<Found> search() const {
     std::vector<Found> out;
+    size_t used = 0;
+    const uint8_t* arena = heap::captured(&used);
     for (const auto& s : secrets_) {
-      const uint8_t* hay = g_arena;
-      size_t left = g_used;
+      const uint8_t* hay = arena;
+      size_t left = used;
       while (left >= s.second.size()) {
         const void* hit = memmem(hay, left, s.second.data(), s.second.size());
         if (!hit) break;
-        size_t off = size_t(static_cast<const uint8_t*>(hit) - g_arena);
+        size_t off = size_t(static_cast<const uint8_t*>(hit) - arena);
         out.push_back({s.first, off});
-        size_t skip = off + 1 - size_t(hay - g_arena);
+        size_t skip = off + 1 - size_t(hay - arena);
         hay += skip;
         left -= skip;
       }
@@ -112,81 +91,37 @@ class SecretHygiene : public ScriptedServerTest {
     std::vector<Bytes> psks_before;
   };
 
-  // The loopback exchange, capturing only what the client frees: capture is
-  // on exactly while client code runs (the scripted server shares the
-  // process and computes the same shared secret, and is not under test).
-  static Status exchange(Client& client, ScriptedServer& server) {
-    Bytes c2s, s2c;
-    g_capturing = true;
-    Status st = client.start(c2s);
-    g_capturing = false;
-    bool sent = false;
-    for (int round = 0; round < 100 && st.is_ok(); ++round) {
-      bool progress = false;
-      if (!c2s.empty()) {
-        Bytes in;
-        in.swap(c2s);
-        (void)server.receive(ByteView(in), s2c);
-        progress = true;
-      }
-      if (!s2c.empty()) {
-        Bytes in;
-        in.swap(s2c);
-        size_t used = 0;
-        uint8_t sink[4096];
-        g_capturing = true;
-        st = client.feed(in.data(), in.size(), &used, c2s);
-        while (client.readable()) (void)client.read(sink, sizeof sink);
-        g_capturing = false;
-        progress = true;
-      }
-      if (!sent && client.is_open()) {
-        const uint8_t ping[4] = {'p', 'i', 'n', 'g'};
-        g_capturing = true;
-        st = client.write(ping, sizeof ping, c2s);
-        g_capturing = false;
-        sent = progress = true;
-      }
-      if (!progress) break;
-    }
-    if (st.is_ok()) {
-      g_capturing = true;
-      st = client.close(c2s);
-      g_capturing = false;
-      (void)server.receive(ByteView(c2s), s2c);
-    }
-    return st;
-  }
-
   Run connect_capturing(uint16_t group) {
     Run run;
     ServerScript script;
     script.groups = {group};
     script.tamper_message = [&run](Bytes& m) {
-      bool was = g_capturing;
-      g_capturing = false;
+      bool was = capturing;
+      capturing = false;
       run.server_messages.push_back(m);
-      g_capturing = was;
+      capturing = was;
       return true;
     };
     cfg_.groups = {group};
     cfg_.key_share_groups = {group};
     cfg_.keylog = [this](const char* label, const uint8_t*, const uint8_t* secret, size_t len) {
-      bool was = g_capturing;
-      g_capturing = false;
+      bool was = capturing;
+      capturing = false;
       keylog_[std::string(label) + (keylog_.count(label) ? "#2" : "")] = Bytes(secret, secret + len);
-      g_capturing = was;
+      capturing = was;
     };
     run.server_messages.reserve(16);
     auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
-    g_capturing = true;
+    capturing = true;
     auto client = std::make_unique<Client>(cfg_, kServerHost, 443);
-    g_capturing = false;
-    run.status = exchange(*client, *server);
+    capturing = false;
+    // Capture only while client code runs: the scripted server shares the
+    // process, computes the same shared secret and is not under test.
+    run.status = exchange(*client, *server, 0, [](bool on) { capturing = on; });
     run.resumed = client->info().resumed;
-    g_capturing = true;
+    capturing = true;
     client.reset();  // Dispose: every heap block of the connection is returned here
-    g_capturing = false;
+    capturing = false;
     run.client_hello = server->last_client_hello();
     return run;
   }
@@ -271,8 +206,7 @@ TEST_F(SecretHygiene, NoSecretOfAFullOrResumedConnectionSurvivesInFreedHeap) {
     secrets_.clear();
     keylog_.clear();
     book_.tickets.clear();
-    g_used = 0;
-    g_overflow = false;
+    heap::clear_capture();
     random_.assign(4096, 0);
     system_random().fill(random_.data(), random_.size());
     FixedRandom rng(random_);
@@ -289,8 +223,10 @@ TEST_F(SecretHygiene, NoSecretOfAFullOrResumedConnectionSurvivesInFreedHeap) {
     Run resumed = connect_capturing(group);
     ASSERT_TRUE(resumed.status.is_ok()) << resumed.status.what();
     ASSERT_TRUE(resumed.resumed);
-    ASSERT_FALSE(g_overflow) << "capture arena too small";
-    ASSERT_GT(g_used, 20000u) << "the capture saw the connections' blocks";
+    size_t used = 0;
+    heap::captured(&used);
+    ASSERT_FALSE(heap::capture_overflowed()) << "capture arena too small";
+    ASSERT_GT(used, 20000u) << "the capture saw the connections' blocks";
 
     register_secrets(full, group, nullptr, "full");
     // The resumed connection offered one of the first connection's tickets:
@@ -312,16 +248,19 @@ TEST_F(SecretHygiene, NoSecretOfAFullOrResumedConnectionSurvivesInFreedHeap) {
 // The check itself must be able to fail: a secret put in a heap block and
 // freed without wiping is found.
 TEST_F(SecretHygiene, TheSearchFindsAnUnwipedSecret) {
-  g_used = 0;
+  heap::clear_capture();
   secrets_.clear();
   Bytes secret(32);
   system_random().fill(secret.data(), secret.size());
   add("planted", ByteView(secret));
-  uint8_t* block = static_cast<uint8_t*>(malloc(100));
+  // Through volatile pointers, or the compiler drops the dead block.
+  void* (*volatile do_malloc)(size_t) = malloc;
+  void (*volatile do_free)(void*) = free;
+  uint8_t* block = static_cast<uint8_t*>(do_malloc(100));
   memcpy(block + 40, secret.data(), secret.size());
-  g_capturing = true;
-  free(block);
-  g_capturing = false;
+  capturing = true;
+  do_free(block);
+  capturing = false;
   std::vector<Found> hits = search();
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].what, "planted");
