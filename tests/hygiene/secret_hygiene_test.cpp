@@ -27,6 +27,7 @@
 #include "keyschedule/key_schedule.h"
 #include "keyschedule/transcript.h"
 #include "mactls/client.h"
+#include "mactls/connection.h"
 #include "support/keyschedule_access.h"
 #include "support/scripted_server.h"
 #include "support/scripted_server_test.h"
@@ -243,6 +244,87 @@ TEST_F(SecretHygiene, NoSecretOfAFullOrResumedConnectionSurvivesInFreedHeap) {
     std::vector<Found> hits = search();
     for (const Found& f : hits) ADD_FAILURE() << f.what << " found in freed heap at capture offset " << f.offset;
   }
+}
+
+// The async layer: a Connection over a transport that is the scripted
+// server in memory, pumped to a full handshake with tickets, closed and
+// Disposed. Capture runs during every Connection call except while the
+// transport hands bytes to the server.
+class ServerTransport final : public Transport {
+ public:
+  ServerTransport(ScriptedServer* s, Bytes* to_client) : s_(s), to_client_(to_client) {}
+  ConnectStatus open(const std::string&, uint16_t) override { return ConnectStatus::connected; }
+  ConnectStatus poll_connect() override { return ConnectStatus::connected; }
+  IoResult send(const uint8_t* data, size_t len) override {
+    bool was = capturing;
+    capturing = false;
+    (void)s_->receive(ByteView(data, len), *to_client_);
+    capturing = was;
+    return IoResult::moved(len);
+  }
+  IoResult recv(uint8_t* buf, size_t cap) override {
+    if (to_client_->empty()) return closed_ ? IoResult::end() : IoResult::blocked();
+    size_t n = std::min(cap, to_client_->size());
+    memcpy(buf, to_client_->data(), n);
+    to_client_->erase(to_client_->begin(), to_client_->begin() + std::ptrdiff_t(n));
+    return IoResult::moved(n);
+  }
+  void close() override { closed_ = true; }
+  const char* error() const override { return ""; }
+
+ private:
+  ScriptedServer* s_;
+  Bytes* to_client_;
+  bool closed_ = false;
+};
+
+TEST_F(SecretHygiene, AfterDisposeNoSecretOfAnAsyncConnectionSurvivesInFreedHeap) {
+  heap::clear_capture();
+  random_.assign(4096, 0);
+  system_random().fill(random_.data(), random_.size());
+  FixedRandom rng(random_);
+  cfg_.random = &rng;
+  Run run;
+  ServerScript script;
+  script.tamper_message = [&run](Bytes& m) {
+    bool was = capturing;
+    capturing = false;
+    run.server_messages.push_back(m);
+    capturing = was;
+    return true;
+  };
+  cfg_.keylog = [this](const char* label, const uint8_t*, const uint8_t* secret, size_t len) {
+    bool was = capturing;
+    capturing = false;
+    keylog_[label] = Bytes(secret, secret + len);
+    capturing = was;
+  };
+  run.server_messages.reserve(16);
+  auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
+  Bytes to_client;
+  to_client.reserve(1 << 16);
+  capturing = true;
+  std::unique_ptr<Connection> c = Connection::New(
+      cfg_, std::unique_ptr<Transport>(new ServerTransport(server.get(), &to_client)), kServerHost, 443);
+  (void)c->Start();
+  for (int i = 0; i < 50 && c->state() != ConnState::open && c->state() != ConnState::failed; ++i) c->Pump();
+  ASSERT_EQ(c->state(), ConnState::open) << c->last_error();
+  for (int i = 0; i < 5; ++i) c->Pump();  // the tickets
+  c->Close();
+  for (int i = 0; i < 20 && c->state() != ConnState::closed; ++i) c->Pump();
+  c->Dispose();
+  c.reset();
+  capturing = false;
+  ASSERT_GE(store_.size(), 1u);
+  run.client_hello = server->last_client_hello();
+  register_secrets(run, 0x001d, nullptr, "full");
+  register_keylog_and_book({});
+  size_t used = 0;
+  heap::captured(&used);
+  ASSERT_GT(used, 20000u) << "the capture saw the connection's blocks";
+  EXPECT_GE(secrets_.size(), 14u);
+  std::vector<Found> hits = search();
+  for (const Found& f : hits) ADD_FAILURE() << f.what << " found in freed heap at capture offset " << f.offset;
 }
 
 // The check itself must be able to fail: a secret put in a heap block and
