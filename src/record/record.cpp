@@ -272,7 +272,7 @@ Status RecordReader::read(ByteView& input, Record& out) {
     if (have_ < kRecordHeaderLen) {
       size_t n = kRecordHeaderLen - have_;
       if (n > input.size) n = input.size;
-      std::memcpy(buf_.get() + have_, input.data, n);
+      if (n) std::memcpy(buf_.get() + have_, input.data, n);  // an empty input may have a null data pointer
       have_ += n;
       if (have_ > high_water_) high_water_ = have_;
       input = input.sub(n);

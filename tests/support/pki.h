@@ -69,7 +69,6 @@ class Pki {
   bool run(const std::string& cmd, const std::string& what);
   bool make_key(const std::string& name, KeyKind kind);
   std::string dir_;
-  int serial_ = 1;
 };
 
 /// Runs a shell command; returns its exit status and fills `output` with

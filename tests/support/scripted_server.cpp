@@ -375,14 +375,14 @@ bool ScriptedServer::receive(ByteView from_client, Bytes& out) {
           m.early.emplace(EarlySecret::without_psk(suite_->hash));
         }
         m.transcript.add(ByteView(msg));
-        m.share.generate(NamedGroup(m.group), system_random());
+        m.share.generate(NamedGroup(m.group), m.script.random ? *m.script.random : system_random());
         Secret shared;
         if (!m.share.compute_shared(ByteView(*client_share), shared).is_ok()) return fail("bad client key share");
         Bytes body;
         Writer w(body);
         w.u16(0x0303);
         uint8_t random[32];
-        system_random().fill(random, 32);
+        (m.script.random ? *m.script.random : system_random()).fill(random, 32);
         w.bytes(random, 32);
         w.vec8(ByteView(ch.session_id));
         w.u16(suite_->code);

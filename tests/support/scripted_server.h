@@ -22,6 +22,7 @@
 #include "keyschedule/key_schedule.h"
 #include "keyschedule/transcript.h"
 #include "mactls/client.h"
+#include "mactls/random.h"
 #include "mactls/status.h"
 
 namespace mactls::test {
@@ -59,6 +60,9 @@ struct ServerScript {
   int num_tickets = 2;
   uint32_t ticket_lifetime = 7200;
   bool send_hrr_cookie = false;
+  /// The server's randomness (key share, ServerHello.random); nullptr =
+  /// system_random(). A FixedRandom makes whole exchanges reproducible.
+  RandomSource* random = nullptr;
   /// Called with each handshake message (header included) before it is
   /// sent; may rewrite it. Return false to drop the message.
   std::function<bool(Bytes& msg)> tamper_message;

@@ -198,6 +198,16 @@ TEST(RecordReader, ReadsByteByByteAndOneRecordAtATime) {
 
 // ---- Reader: the exact alerts ----------------------------------------------
 
+TEST(RecordReader, AnEmptyInputWithANullPointerIsHarmless) {
+  // Found by the record fuzzer (UBSan: memcpy from a null pointer).
+  RecordReader r;
+  ByteView empty;
+  Record rec;
+  ASSERT_TRUE(r.read(empty, rec).is_ok());
+  EXPECT_FALSE(rec.present);
+  EXPECT_FALSE(r.has_partial_record());
+}
+
 TEST(RecordReader, TamperedTagIsBadRecordMac) {
   Bytes rec = craft(aes128(), secret_a(), 0, inner("hello", 23));
   for (size_t pos : {size_t(5), rec.size() - 1}) {  // first ciphertext byte, last tag byte
