@@ -15,11 +15,12 @@ here=$(pwd)
 
 sanitize=1
 valgrind=1
+fuzz=1
 for arg in "$@"; do
   case "$arg" in
-    --quick) sanitize=0; valgrind=0 ;;
+    --quick) sanitize=0; valgrind=0; fuzz=0 ;;
     --sanitize) sanitize=1 ;;  # (the default; kept for older callers)
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +58,12 @@ if [ "$valgrind" -eq 1 ]; then
       { cat "$t.valgrind.log"; echo "valgrind: $t failed" >&2; exit 1; }
     grep -E "PASSED|FAILED" "$t.valgrind.log" | tail -2
   done
+fi
+if [ "$fuzz" -eq 1 ]; then
+  # Every fuzz target: its committed corpus and regressions replayed, then a
+  # short fuzzing run under ASan+UBSan (scripts/fuzz.sh SECONDS for longer).
+  echo "== fuzz (corpus replay + 10 s per target)"
+  bash scripts/fuzz.sh 10
 fi
 if [ "$sanitize" -eq 1 ]; then
   mkdir -p build-asan
