@@ -58,8 +58,8 @@ for t in $targets; do
   fi
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$')
-  cov=$(grep -E '#[0-9]+ +DONE' "$log" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*' || echo '?')
-  ft=$(grep -E '#[0-9]+ +DONE' "$log" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*' || echo '?')
+  cov=$(grep -E '#[0-9]+[[:space:]]+DONE' "$log" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*' || echo '?')
+  ft=$(grep -E '#[0-9]+[[:space:]]+DONE' "$log" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*' || echo '?')
   printf '%-22s %12s %10s %8s %8s\n' "$t" "$execs" "$rate" "$cov" "$ft"
 done
 [ "$status" = 0 ] && echo "== fuzzing: no finding" || echo "== fuzzing: FINDINGS (see above)"
