@@ -4,10 +4,10 @@
 //
 //   mactls_bench_memory TRANSCRIPT...
 //
-// malloc and friends are interposed in this executable only; a block is
-// counted when it is allocated while counting is on, and uncounted when it
-// is freed — nettle's and gmp's allocations included.
-#include <malloc.h>
+// malloc and friends are interposed in this executable only (the heap tests'
+// hooks, tests/hygiene/heap_hooks.cpp); a block is counted when it is
+// allocated while counting is on, and uncounted when it is freed — nettle's
+// and gmp's allocations included.
 
 #include <algorithm>
 #include <cstdio>
@@ -17,65 +17,10 @@
 #include <vector>
 
 #include "mactls/ticket_store.h"
-#include "support/heap_tracker.h"
+#include "hygiene/heap_hooks.h"
 #include "transcript.h"
 
-extern "C" {
-void* __libc_malloc(size_t);
-void __libc_free(void*);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void* __libc_memalign(size_t, size_t);
-}
-
-namespace {
-
-mactls::test::HeapTracker g_heap;
-
-void note_alloc(void* p) {
-  if (p && g_heap.counting) g_heap.on_alloc(p, malloc_usable_size(p));
-}
-void note_free(void* p) { g_heap.on_free(p); }
-
-}  // namespace
-
-extern "C" {
-void* malloc(size_t n) {
-  void* p = __libc_malloc(n);
-  note_alloc(p);
-  return p;
-}
-void free(void* p) {
-  note_free(p);
-  __libc_free(p);
-}
-void* calloc(size_t a, size_t b) {
-  void* p = __libc_calloc(a, b);
-  note_alloc(p);
-  return p;
-}
-void* realloc(void* old, size_t n) {
-  note_free(old);
-  void* p = __libc_realloc(old, n);
-  note_alloc(p);
-  return p;
-}
-void* memalign(size_t a, size_t n) {
-  void* p = __libc_memalign(a, n);
-  note_alloc(p);
-  return p;
-}
-int posix_memalign(void** out, size_t a, size_t n) {
-  *out = __libc_memalign(a, n);
-  note_alloc(*out);
-  return *out ? 0 : 12;
-}
-void* aligned_alloc(size_t a, size_t n) {
-  void* p = __libc_memalign(a, n);
-  note_alloc(p);
-  return p;
-}
-}
+using mactls::test::heap::tracker;
 
 using namespace mactls::bench;
 
@@ -102,21 +47,21 @@ int main(int argc, char** argv) {
     std::vector<size_t> top[2];
     ReplayHooks h;
     h.before_connection = [&](int) {
-      g_heap.reset();
-      g_heap.keep_peak_sizes = true;
-      g_heap.counting = true;
+      tracker.reset();
+      tracker.keep_peak_sizes = true;
+      tracker.counting = true;
     };
     h.after_step = [&](int c, const char* phase) {
-      g_heap.counting = false;
-      phases[c].push_back({phase, g_heap.live});
-      g_heap.counting = true;
+      tracker.counting = false;
+      phases[c].push_back({phase, tracker.live});
+      tracker.counting = true;
     };
     h.after_connection = [&](int c) {
-      g_heap.counting = false;
-      peak[c] = g_heap.peak;
-      allocs[c] = g_heap.allocations;
-      leaked[c] = g_heap.live;  // blocks of this connection still held (tickets stored in the store)
-      top[c].assign(g_heap.peak_sizes, g_heap.peak_sizes + g_heap.peak_count);
+      tracker.counting = false;
+      peak[c] = tracker.peak;
+      allocs[c] = tracker.allocations;
+      leaked[c] = tracker.live;  // blocks of this connection still held (tickets stored in the store)
+      top[c].assign(tracker.peak_sizes, tracker.peak_sizes + tracker.peak_count);
       std::sort(top[c].rbegin(), top[c].rend());
       if (top[c].size() > 8) top[c].resize(8);
     };
@@ -141,9 +86,9 @@ int main(int argc, char** argv) {
   // Bytes per stored ticket: the store's own accounting and the heap it takes.
   {
     mactls::MemoryTicketStore store;
-    g_heap.reset();
-    g_heap.keep_peak_sizes = false;
-    g_heap.counting = true;
+    tracker.reset();
+    tracker.keep_peak_sizes = false;
+    tracker.counting = true;
     const int n = 64;
     for (int i = 0; i < n; ++i) {
       mactls::TicketKey key;
@@ -159,10 +104,10 @@ int main(int argc, char** argv) {
       tk.auth_unix_s = 1;
       store.insert(key, std::move(tk));
     }
-    g_heap.counting = false;
+    tracker.counting = false;
     printf("  \"ticket_store\": {\"tickets\": %zu, \"store_bytes\": %zu, \"heap_bytes\": %zu, "
            "\"ticket_identity_bytes\": 200}\n}\n",
-           store.size(), store.bytes(), g_heap.live);
+           store.size(), store.bytes(), tracker.live);
   }
   return 0;
 }
