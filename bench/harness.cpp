@@ -28,32 +28,32 @@ double meter_overhead_ns() {
 }
 
 std::vector<Scenario> all_scenarios() {
-  std::vector<Scenario> out(4);
-  out[0].id = 'a';
-  out[0].title = "X25519 + ECDSA P-256 chain + TLS_AES_128_GCM_SHA256";
-  out[0].group = 0x001d;
-  out[0].suite = 0x1301;
-  out[0].cv_scheme = 0x0403;
-  out[0].key = test::KeyKind::p256;
-  out[1].id = 'b';
-  out[1].title = "secp384r1 + ECDSA P-384 chain + TLS_AES_256_GCM_SHA384";
-  out[1].group = 0x0018;
-  out[1].suite = 0x1302;
-  out[1].cv_scheme = 0x0503;
-  out[1].key = test::KeyKind::p384;
-  out[1].digest = "sha384";
-  out[2].id = 'c';
-  out[2].title = "X25519 + RSA-2048 chain (rsa_pss_rsae_sha256) + TLS_CHACHA20_POLY1305_SHA256";
-  out[2].group = 0x001d;
-  out[2].suite = 0x1303;
-  out[2].cv_scheme = 0x0804;
-  out[2].key = test::KeyKind::rsa2048;
-  out[3].id = 'd';
-  out[3].title = "X25519 + RSA-4096 chain + TLS_AES_128_GCM_SHA256";
-  out[3].group = 0x001d;
-  out[3].suite = 0x1301;
-  out[3].cv_scheme = 0x0804;
-  out[3].key = test::KeyKind::rsa4096;
+  struct Row {
+    char id;
+    const char* title;
+    uint16_t group, suite, cv_scheme;
+    test::KeyKind key;
+    const char* digest;
+  };
+  static const Row kRows[] = {
+      {'a', "X25519 + ECDSA P-256 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0403, test::KeyKind::p256, "sha256"},
+      {'b', "secp384r1 + ECDSA P-384 chain + TLS_AES_256_GCM_SHA384", 0x0018, 0x1302, 0x0503, test::KeyKind::p384, "sha384"},
+      {'c', "X25519 + RSA-2048 chain (rsa_pss_rsae_sha256) + TLS_CHACHA20_POLY1305_SHA256", 0x001d, 0x1303, 0x0804,
+       test::KeyKind::rsa2048, "sha256"},
+      {'d', "X25519 + RSA-4096 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0804, test::KeyKind::rsa4096, "sha256"},
+  };
+  std::vector<Scenario> out;
+  for (const Row& r : kRows) {
+    Scenario s;
+    s.id = r.id;
+    s.title = r.title;
+    s.group = r.group;
+    s.suite = r.suite;
+    s.cv_scheme = r.cv_scheme;
+    s.key = r.key;
+    s.digest = r.digest;
+    out.push_back(s);
+  }
   return out;
 }
 
