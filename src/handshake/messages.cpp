@@ -323,6 +323,9 @@ Status parse_certificate(ByteView body, size_t max_certs, size_t max_extensions,
     }));
     out->certs.push_back(cert);
   }
+  // §4.4.2.4: a server's Certificate is never empty; the header promises
+  // decode_error here, so no caller indexes an empty list.
+  if (out->certs.empty()) return Status::fail(Alert::decode_error, "server sent an empty certificate chain");
   return Status::ok();
 }
 

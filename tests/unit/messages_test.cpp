@@ -242,6 +242,10 @@ TEST(CertificateParser, ReadsEntriesAndRejectsExtensionsAndOverlongChains) {
   EXPECT_EQ(parse_certificate(hex("00" "000005" "000009aabb"), 10, 64, &cm).alert(), Alert::decode_error);
   EXPECT_EQ(parse_certificate(hex("00" "000005" "0000000000"), 10, 64, &cm).alert(), Alert::decode_error)
       << "empty cert_data";
+  // Found by fuzz_certificate: the header says zero entries are
+  // decode_error, and they were accepted (fuzz/regressions/certificate/).
+  EXPECT_EQ(parse_certificate(hex("00" "000000"), 10, 64, &cm).alert(), Alert::decode_error)
+      << "empty certificate_list";
 }
 
 TEST(CertificateVerify, ContentIsTheRfc8446Layout) {
