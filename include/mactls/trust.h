@@ -30,8 +30,9 @@ class TrustStore {
 
   /// Adds every CERTIFICATE block of a PEM file (other blocks are skipped;
   /// certificates mactls cannot use, e.g. with unsupported keys, are skipped
-  /// and counted in skipped()). Fails if the file cannot be read or holds
-  /// no usable certificate.
+  /// and counted in skipped()). Fails if the file cannot be read, holds
+  /// no usable certificate, or ends inside a CERTIFICATE block; on failure
+  /// no anchor has been added.
   Status add_pem_file(const char* path);
   /// As add_pem_file, from memory.
   Status add_pem(const char* data, size_t len);

@@ -41,6 +41,16 @@ Status TrustStore::add_pem(const char* data, size_t len) {
   static const char kBegin[] = "-----BEGIN CERTIFICATE-----";
   static const char kEnd[] = "-----END CERTIFICATE-----";
   std::string text(data, len);
+  // A truncated bundle fails before anything is added, so a failed
+  // add_pem leaves the anchors as they were (a caller that falls back to
+  // another bundle must not end up trusting half of this one).
+  for (size_t p = 0;;) {
+    size_t b = text.find(kBegin, p);
+    if (b == std::string::npos) break;
+    size_t e = text.find(kEnd, b + sizeof kBegin - 1);
+    if (e == std::string::npos) return Status::fail(Alert::bad_certificate, "PEM certificate block is not terminated");
+    p = e + sizeof kEnd - 1;
+  }
   size_t pos = 0, added = 0;
   for (;;) {
     size_t b = text.find(kBegin, pos);

@@ -274,6 +274,22 @@ TEST_F(X509, TrustStoreLoadsPemAndIdentifiesItsAnchors) {
   EXPECT_FALSE(a.add_pem_file("/nonexistent/ca.pem").is_ok());
 }
 
+TEST_F(X509, TruncatedPemBundleFailsWithoutAddingAnything) {
+  // Found by fuzz_pem (fuzz/regressions/pem/): good blocks followed by an
+  // unterminated one made add_pem fail after the good ones were added.
+  TrustStore t;
+  std::string pem = pki_->cert_pem("p256-root") + pki_->cert_pem("rsa-root");
+  std::string truncated = pem + pki_->cert_pem("p384-root").substr(0, 100);
+  uint8_t before[32], after[32];
+  t.id(before);
+  EXPECT_EQ(t.add_pem(truncated.data(), truncated.size()).alert(), Alert::bad_certificate);
+  EXPECT_EQ(t.size(), 0u);
+  t.id(after);
+  EXPECT_EQ(to_hex(ByteView(before, 32)), to_hex(ByteView(after, 32))) << "the trust context is unchanged";
+  ASSERT_TRUE(t.add_pem(pem.data(), pem.size()).is_ok());
+  EXPECT_EQ(t.size(), 2u);
+}
+
 TEST(TrustStoreSystem, LoadsTheSystemBundleIncludingSha1SignedRoots) {
   const char* path = "/etc/ssl/certs/ca-certificates.crt";
   if (FILE* f = fopen(path, "r")) {
