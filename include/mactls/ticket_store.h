@@ -47,6 +47,7 @@ struct Ticket {
   uint32_t age_add = 0;           ///< RFC 8446 §4.6.1 ticket_age_add
   int64_t received_unix_ms = 0;   ///< when the ticket arrived
   int64_t auth_unix_s = 0;        ///< when the peer's certificate was last verified (inherited on resumption)
+  int64_t cert_not_after_s = 0;   ///< earliest notAfter on the path that authentication verified (inherited); 0 = unknown
   uint32_t max_early_data = 0;    ///< recorded from early_data; never used (no 0-RTT)
   std::string peer_identity;      ///< who was authenticated (leaf summary)
   std::string alpn;               ///< protocol negotiated on the issuing connection

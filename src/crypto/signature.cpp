@@ -13,7 +13,7 @@
 
 #include <cstring>
 
-#include "x509/der.h"
+#include "common/der.h"
 
 namespace mactls {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "x509/der.h"
+#include "common/der.h"
 
 namespace mactls {
 

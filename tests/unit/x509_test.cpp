@@ -13,7 +13,7 @@
 #include "support/pki.h"
 #include "support/vectors.h"
 #include "x509/certificate.h"
-#include "x509/der.h"
+#include "common/der.h"
 #include "x509/verify.h"
 
 namespace mactls {

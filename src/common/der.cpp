@@ -1,4 +1,4 @@
-#include "x509/der.h"
+#include "common/der.h"
 
 namespace mactls {
 

@@ -1,8 +1,8 @@
-// mactls x509 — a strict, bounded DER reader (ITU-T X.690 §10). Definite
+// mactls common — a strict, bounded DER reader (ITU-T X.690 §10). Definite
 // lengths only, minimally encoded; low tag numbers only (every tag X.509
 // needs is below 31). Values are views into the input: nothing is copied.
-#ifndef MACTLS_X509_DER_H
-#define MACTLS_X509_DER_H
+#ifndef MACTLS_COMMON_DER_H
+#define MACTLS_COMMON_DER_H
 
 #include <cstdint>
 
