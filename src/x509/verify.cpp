@@ -49,6 +49,7 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   out->leaf_summary = certificate_summary(leaf);
   out->chain_summary.clear();
   out->chain_summary.push_back(out->leaf_summary);
+  out->not_after = leaf.not_after;
 
   // Walk up from the leaf: at each step, an anchor that issued the current
   // certificate ends the path; otherwise an unused certificate from the
@@ -89,6 +90,7 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
     cur = next;
     current = &parsed[cur];
     out->chain_summary.push_back(certificate_summary(*current));
+    if (current->not_after < out->not_after) out->not_after = current->not_after;
   }
 }
 

@@ -32,7 +32,7 @@ struct VerifiedChain {
   PublicKey leaf_key;                      ///< for CertificateVerify
   std::string leaf_summary;                ///< "CN=... (issuer CN=..., until ...)"
   std::vector<std::string> chain_summary;  ///< one line per certificate on the path, leaf first
-  int64_t not_after = 0;                   ///< earliest notAfter (unix s) of the certificates on the path, anchor included
+  int64_t not_after = 0;                   ///< earliest notAfter (unix s) of the leaf and intermediates on the path
 };
 
 /// Validates the server's chain. certs[0] is the leaf; the others may come
