@@ -219,6 +219,25 @@ Status parse_extensions(ByteView exts, ParsedCertificate* c) {
       if (!der_single(value.value, der::kSequence, san)) return kMalformed;
       c->has_san = true;
       c->san = san.value;
+    } else if (oid_eq(o, {0x55, 0x1d, 0x0e})) {  // subjectKeyIdentifier
+      DerItem ski;
+      if (!der_single(value.value, der::kOctetString, ski)) return kMalformed;
+      c->subject_key_id = ski.value;
+    } else if (oid_eq(o, {0x55, 0x1d, 0x23})) {  // authorityKeyIdentifier
+      DerItem aki;
+      if (!der_single(value.value, der::kSequence, aki)) return kMalformed;
+      DerReader a(aki.value);
+      if (a.peek_tag() == der::context(0, false)) {
+        DerItem kid;
+        if (!a.next(kid)) return kMalformed;
+        c->authority_key_id = kid.value;
+      }
+      // authorityCertIssuer [1] and authorityCertSerialNumber [2] are not used.
+    } else if (oid_eq(o, {0x55, 0x1d, 0x1e})) {  // nameConstraints: checked by the path builder
+      DerItem nc;
+      if (!der_single(value.value, der::kSequence, nc)) return kMalformed;
+      c->has_name_constraints = true;
+      c->name_constraints = nc.value;
     } else if (critical) {
       // RFC 5280 §4.2: a critical extension the client does not process
       // means the certificate must be rejected.
@@ -257,6 +276,7 @@ Status parse_certificate(ByteView der, ParsedCertificate* c) {
     return kMalformed;
   // §4.1.1.2: the signature field inside must equal the one outside.
   if (!inner_alg.whole.equals(alg.whole)) return Status::fail(Alert::bad_certificate, "certificate signature algorithms disagree");
+  c->serial = serial.value;
   c->issuer = issuer.whole;
   c->subject = subject.whole;
   c->spki = spki.whole;

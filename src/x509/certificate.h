@@ -44,6 +44,11 @@ struct ParsedCertificate {
   bool eku_server_auth = false;  ///< id-kp-serverAuth or anyExtendedKeyUsage present
   bool has_san = false;
   ByteView san;         ///< GeneralNames contents
+  ByteView serial;      ///< serialNumber INTEGER contents (as encoded)
+  ByteView subject_key_id;    ///< subjectKeyIdentifier OCTET STRING contents; empty if absent
+  ByteView authority_key_id;  ///< authorityKeyIdentifier keyIdentifier [0] contents; empty if absent
+  bool has_name_constraints = false;
+  ByteView name_constraints;  ///< NameConstraints SEQUENCE contents (RFC 5280 §4.2.1.10)
 };
 
 /// Parses DER strictly: outer and inner signature algorithms must match,
