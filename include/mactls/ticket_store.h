@@ -18,30 +18,42 @@
 
 namespace mactls {
 
-/// Where a ticket may be used: the server name and port it came from, and a
+/// Where a ticket may be used: the server name and port it came from, a
 /// digest of the security context (trust anchors, verification limits,
-/// ALPN offer) it was earned under, computed by the engine.
+/// ALPN offer) it was earned under, computed by the engine, and the privacy
+/// partition (the top-level site a browser request belongs to; empty by
+/// default): a ticket earned in one partition is never offered in another.
 struct TicketKey {
   std::string server_name;
   uint16_t port = 0;
   std::array<uint8_t, 32> context{};
+  std::string partition;
 
   bool operator==(const TicketKey& o) const {
-    return port == o.port && server_name == o.server_name && context == o.context;
+    return port == o.port && server_name == o.server_name && context == o.context && partition == o.partition;
   }
   bool operator<(const TicketKey& o) const {
     if (port != o.port) return port < o.port;
     if (server_name != o.server_name) return server_name < o.server_name;
+    if (partition != o.partition) return partition < o.partition;
     return context < o.context;
   }
 };
 
 /// Everything needed to resume one session. Public so a persistent store
 /// can serialise it. The PSK is wiped on destruction and when moved from.
+///
+/// Two kinds share the type: a TLS 1.3 ticket (version 0x0304: identity is
+/// the ticket, psk the resumption PSK; single-use) and a TLS 1.2 session
+/// (version 0x0303: session_id and/or an RFC 5077 ticket in identity, psk
+/// the 48-byte master secret; reusable).
 struct Ticket {
-  std::vector<uint8_t> identity;  ///< the opaque ticket, sent as the PSK identity
-  uint8_t psk[48] = {};           ///< HKDF-Expand-Label(res_master, "resumption", nonce)
-  uint8_t psk_len = 0;            ///< hash length of cipher_suite's hash
+  uint16_t version = 0x0304;      ///< 0x0304: TLS 1.3 ticket; 0x0303: TLS 1.2 session
+  std::vector<uint8_t> identity;  ///< 1.3: the opaque ticket (PSK identity); 1.2: RFC 5077 ticket or empty
+  std::vector<uint8_t> session_id;  ///< 1.2 only: the server's session ID (may be empty with a ticket)
+  bool extended_master_secret = false;  ///< 1.2 only: the session used RFC 7627 (never stored otherwise)
+  uint8_t psk[48] = {};           ///< 1.3: HKDF-Expand-Label(res_master, "resumption", nonce); 1.2: master secret
+  uint8_t psk_len = 0;            ///< 1.3: hash length of cipher_suite's hash; 1.2: 48
   uint16_t cipher_suite = 0;      ///< suite of the issuing session; only its hash may resume
   uint32_t lifetime_s = 0;        ///< already capped at 7 days
   uint32_t age_add = 0;           ///< RFC 8446 §4.6.1 ticket_age_add

@@ -15,7 +15,10 @@ Ticket::Ticket(Ticket&& o) noexcept { *this = std::move(o); }
 
 Ticket& Ticket::operator=(const Ticket& o) {
   if (this == &o) return *this;
+  version = o.version;
   identity = o.identity;
+  session_id = o.session_id;
+  extended_master_secret = o.extended_master_secret;
   std::memcpy(psk, o.psk, sizeof psk);
   psk_len = o.psk_len;
   cipher_suite = o.cipher_suite;
@@ -23,6 +26,7 @@ Ticket& Ticket::operator=(const Ticket& o) {
   age_add = o.age_add;
   received_unix_ms = o.received_unix_ms;
   auth_unix_s = o.auth_unix_s;
+  cert_not_after_s = o.cert_not_after_s;
   max_early_data = o.max_early_data;
   peer_identity = o.peer_identity;
   alpn = o.alpn;
@@ -33,6 +37,7 @@ Ticket& Ticket::operator=(Ticket&& o) noexcept {
   if (this == &o) return *this;
   *this = static_cast<const Ticket&>(o);
   o.identity.clear();
+  o.session_id.clear();
   o.wipe();
   return *this;
 }
@@ -59,7 +64,7 @@ uint32_t Ticket::obfuscated_age(int64_t now_unix_ms) const {
 }
 
 size_t Ticket::byte_size() const {
-  return sizeof(Ticket) + identity.size() + peer_identity.size() + alpn.size();
+  return sizeof(Ticket) + identity.size() + session_id.size() + peer_identity.size() + alpn.size();
 }
 
 // ---------------------------------------------------------------- MemoryTicketStore

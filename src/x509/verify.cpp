@@ -1,6 +1,7 @@
 #include "x509/verify.h"
 
 #include "x509/certificate.h"
+#include "x509/name_constraints.h"
 #include "x509/trust_impl.h"
 
 namespace mactls {
@@ -36,6 +37,10 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   // Parse every certificate once, in place.
   std::vector<ParsedCertificate> parsed(n);
   for (size_t i = 0; i < n; ++i) MACTLS_TRY(parse_certificate(certs[i], &parsed[i]));
+  // Name constraints are not evaluated yet: refuse them rather than ignore them.
+  size_t nc_budget = 1;
+  for (size_t i = 0; i < n; ++i)
+    if (parsed[i].has_name_constraints) MACTLS_TRY(check_name_constraints(parsed[i].name_constraints, parsed[0], &nc_budget));
 
   const ParsedCertificate& leaf = parsed[0];
   MACTLS_TRY(check_validity(leaf, opts.now_unix, true));
