@@ -43,6 +43,14 @@ struct Limits {
   size_t max_empty_records = 32;             ///< consecutive zero-length records tolerated
   size_t max_key_updates = 64;               ///< KeyUpdates accepted without app data between
   uint32_t max_auth_age_s = 7 * 24 * 3600;   ///< resumption reuses one authentication this long
+  // Certificate path building (README "Certificate validation"): a G3 pays
+  // about 24 ms per P-256 signature check and a normal chain needs 2-3, so
+  // no Certificate message, however crafted, costs more than a few normal
+  // handshakes. Exhausting a budget fails the handshake with bad_certificate.
+  size_t max_signature_checks = 8;           ///< certificate signatures verified per handshake
+  size_t max_path_candidates = 64;           ///< issuer candidates the path search considers per handshake
+  size_t max_name_constraint_checks = 4096;  ///< name-against-subtree comparisons per handshake
+  unsigned min_rsa_bits = 2048;              ///< smallest RSA modulus accepted; may be lowered to 1024 for intranet devices
 };
 
 /// NSS key-log callback: label ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ...),

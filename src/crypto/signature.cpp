@@ -27,6 +27,11 @@ const uint8_t kOidP256[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
 const uint8_t kOidP384[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
 const uint8_t kOidEd25519[] = {0x2b, 0x65, 0x70};
 
+// RSA modulus bounds (bits): the default floor is kRsaDefaultMinBits; a
+// caller may lower it to kRsaAbsoluteMinBits (intranet devices), never below.
+constexpr unsigned kRsaAbsoluteMinBits = 1024;
+constexpr unsigned kRsaMaxBits = 8192;
+
 bool oid_is(ByteView v, const uint8_t* oid, size_t n) { return v.size == n && std::memcmp(v.data, oid, n) == 0; }
 
 enum class Digest : uint8_t { sha256, sha384, sha512 };
@@ -82,6 +87,56 @@ bool scheme_info(SignatureScheme s, SchemeInfo& out) {
   return false;
 }
 
+// RSASSA-PSS-params of an id-RSASSA-PSS key (RFC 4055 §3.1, §3.3) after the
+// OID in `a`: absent → *hash = 0 (any hash). Present → the hash
+// (1 SHA-256, 2 SHA-384, 3 SHA-512), MGF1 with the same hash and a minimum
+// salt no longer than the hash (TLS uses salt = hash length, RFC 8446
+// §4.2.3). A key bound to SHA-1 (the default when hashAlgorithm is absent)
+// or to another shape cannot sign anything mactls accepts: unsupported.
+Status parse_pss_key_params(DerReader& a, uint8_t* hash) {
+  *hash = 0;
+  if (a.empty()) return Status::ok();
+  const Status bad = Status::fail(Alert::bad_certificate, "malformed RSASSA-PSS key parameters");
+  const Status unsupported = Status::fail(Alert::unsupported_certificate, "RSASSA-PSS key parameters mactls cannot use");
+  DerItem params;
+  if (!a.expect(der::kSequence, params) || !a.empty()) return bad;
+  DerReader p(params.value);
+  DerItem hash_wrap, mgf_wrap, salt_wrap;
+  if (p.peek_tag() != der::context(0, true) || !p.next(hash_wrap)) return unsupported;  // SHA-1 default
+  DerItem halg, hoid;
+  if (!der_single(hash_wrap.value, der::kSequence, halg)) return bad;
+  DerReader hr(halg.value);
+  if (!hr.expect(der::kOid, hoid)) return bad;
+  static const uint8_t kSha2Arc[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02};
+  if (hoid.value.size != 9 || std::memcmp(hoid.value.data, kSha2Arc, 8) != 0 || hoid.value[8] < 1 || hoid.value[8] > 3)
+    return unsupported;
+  *hash = hoid.value[8];
+  const size_t hlen = *hash == 1 ? 32 : *hash == 2 ? 48 : 64;
+  if (p.peek_tag() != der::context(1, true) || !p.next(mgf_wrap)) return unsupported;  // MGF1-SHA-1 default
+  static const uint8_t kOidMgf1[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08};
+  DerItem mgf, moid, mhash, mhoid;
+  if (!der_single(mgf_wrap.value, der::kSequence, mgf)) return bad;
+  DerReader mr(mgf.value);
+  if (!mr.expect(der::kOid, moid) || !oid_is(moid.value, kOidMgf1, sizeof kOidMgf1) || !mr.expect(der::kSequence, mhash))
+    return unsupported;
+  DerReader mh(mhash.value);
+  if (!mh.expect(der::kOid, mhoid) || !mhoid.value.equals(hoid.value)) return unsupported;
+  if (p.peek_tag() == der::context(2, true)) {
+    DerItem salt;
+    ByteView sm;
+    if (!p.next(salt_wrap) || !der_single(salt_wrap.value, der::kInteger, salt) || !der_unsigned(salt, sm)) return bad;
+    if (sm.size > 1 || (sm.size == 1 && sm[0] > hlen)) return unsupported;
+  }
+  if (!p.empty()) {  // trailerField: only the default, 1
+    DerItem tf, tv;
+    ByteView tm;
+    if (!p.expect(der::context(3, true), tf) || !p.empty() || !der_single(tf.value, der::kInteger, tv) ||
+        !der_unsigned(tv, tm) || tm.size != 1 || tm[0] != 1)
+      return unsupported;
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 const char* signature_scheme_name(uint16_t code) {
@@ -110,6 +165,7 @@ struct PublicKey::Impl {
   ecc_point ec;
   bool ec_init = false;
   uint8_t ed[32] = {};
+  uint8_t pss_hash = 0;  ///< RSASSA-PSS key restricted to this hash: 0 any, 1 SHA-256, 2 SHA-384, 3 SHA-512
   ~Impl() {
     if (rsa_init) rsa_public_key_clear(&rsa);
     if (ec_init) ecc_point_clear(&ec);
@@ -124,7 +180,7 @@ PublicKey& PublicKey::operator=(PublicKey&&) noexcept = default;
 KeyType PublicKey::type() const { return impl_ ? impl_->type : KeyType::none; }
 unsigned PublicKey::bits() const { return impl_ ? impl_->bits : 0; }
 
-Status PublicKey::parse_spki(ByteView spki) {
+Status PublicKey::parse_spki(ByteView spki, unsigned min_rsa_bits) {
   impl_.reset(new Impl());
   Impl& k = *impl_;
   const Status bad = Status::fail(Alert::bad_certificate, "malformed subject public key");
@@ -141,6 +197,18 @@ Status PublicKey::parse_spki(ByteView spki) {
   if (oid_is(oid.value, kOidRsaEncryption, sizeof kOidRsaEncryption) ||
       oid_is(oid.value, kOidRsaPss, sizeof kOidRsaPss)) {
     const bool pss = oid.value.size == sizeof kOidRsaPss && oid.value[8] == 0x0a;
+    uint8_t pss_hash = 0;
+    if (pss) {
+      // RFC 4055 §3.1: absent parameters leave the key unrestricted; present
+      // ones bind it to one hash (used for both certificate signatures and
+      // CertificateVerify, RFC 8446 §4.2.3).
+      Status ps = parse_pss_key_params(a, &pss_hash);
+      if (!ps.is_ok()) return ps;
+    } else {
+      // rsaEncryption: parameters NULL (RFC 3279 §2.3.1); absent tolerated.
+      DerItem null_param;
+      if (!a.empty() && (!a.expect(der::kNull, null_param) || !null_param.value.empty() || !a.empty())) return bad;
+    }
     // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
     DerItem rk, n, e;
     ByteView nm, em;
@@ -149,17 +217,28 @@ Status PublicKey::parse_spki(ByteView spki) {
     if (!kr.expect(der::kInteger, n) || !kr.expect(der::kInteger, e) || !kr.empty() ||
         !der_unsigned(n, nm) || !der_unsigned(e, em))
       return bad;
+    // Bounds before any arithmetic: the cost of a verification grows with
+    // the modulus (cubically) and with the exponent's bit length.
     unsigned nbits = unsigned(nm.size * 8);
     for (uint8_t top = nm.size ? nm[0] : 0; top && !(top & 0x80); top <<= 1) --nbits;
-    if (nbits < 2048 || nbits > 8192)
-      return Status::fail(Alert::unsupported_certificate, "RSA key size outside 2048..8192 bits");
+    if (nm.empty()) nbits = 0;
+    if (nbits < min_rsa_bits || nbits < kRsaAbsoluteMinBits || nbits > kRsaMaxBits)
+      return Status::fail(Alert::unsupported_certificate, "RSA key size outside the allowed range (2048..8192 bits by default)");
+    // Exponent: odd (an even e has no inverse mod lambda(n): no valid key),
+    // at least 3 (e = 1 makes "verification" the identity) and at most
+    // 2^32 + 1: every real key uses 65537 or 3; a longer exponent only adds
+    // squarings to each verification (BoringSSL also caps e at 33 bits).
+    if (em.empty() || !(em[em.size - 1] & 1) || em.size > 5 || (em.size == 5 && em[0] > 1) ||
+        (em.size == 5 && (em[1] | em[2] | em[3]) != 0) || (em.size == 5 && em[4] > 1) || (em.size == 1 && em[0] < 3))
+      return Status::fail(Alert::bad_certificate, "RSA public exponent is not odd, at least 3 and at most 2^32+1");
     rsa_public_key_init(&k.rsa);
     k.rsa_init = true;
     nettle_mpz_set_str_256_u(k.rsa.n, nm.size, nm.data);
     nettle_mpz_set_str_256_u(k.rsa.e, em.size, em.data);
-    if (!rsa_public_key_prepare(&k.rsa)) return bad;
+    if (!(nm[nm.size - 1] & 1) || !rsa_public_key_prepare(&k.rsa)) return bad;  // an even modulus is no RSA key
     k.type = pss ? KeyType::rsa_pss : KeyType::rsa;
     k.bits = nbits;
+    k.pss_hash = pss_hash;
     return Status::ok();
   }
   if (oid_is(oid.value, kOidEcPublicKey, sizeof kOidEcPublicKey)) {
@@ -220,6 +299,8 @@ Status PublicKey::verify(SignatureScheme scheme, ByteView message, ByteView sign
       // §4.2.3: rsae schemes need an rsaEncryption key, pss schemes an
       // RSASSA-PSS key; PKCS#1 v1.5 works with rsaEncryption keys only.
       if (si.kind == SchemeInfo::pss_pss ? k.type != KeyType::rsa_pss : k.type != KeyType::rsa) return mismatch;
+      // RFC 4055 §3.3: a PSS key with parameters verifies with its own hash only.
+      if (k.pss_hash != 0 && k.pss_hash != uint8_t(si.digest) + 1) return mismatch;
       if (signature.size != k.rsa.size) return bad;
       uint8_t d[64];
       digest(si.digest, message, d);

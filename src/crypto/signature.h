@@ -46,10 +46,18 @@ class PublicKey {
 
   /// Parses a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7): rsaEncryption,
   /// id-RSASSA-PSS, id-ecPublicKey with P-256 or P-384 (uncompressed point,
-  /// validated on the curve), id-Ed25519. RSA moduli below 2048 bits or
-  /// above 8192 are rejected. Unknown algorithms: unsupported_certificate;
-  /// malformed: bad_certificate.
-  Status parse_spki(ByteView spki_der);
+  /// validated on the curve), id-Ed25519. Every bound is checked here,
+  /// before any arithmetic, so that no key costs more than a bounded
+  /// verification later: RSA moduli below `min_rsa_bits` (never below 1024)
+  /// or above 8192 bits are unsupported_certificate; an RSA exponent that is
+  /// even, below 3 or above 2^32 + 1 is bad_certificate. An id-RSASSA-PSS key
+  /// with parameters (RFC 4055 §3.1) is bound to their hash; parameters
+  /// mactls cannot honour (SHA-1, another MGF) are unsupported_certificate.
+  /// Unknown algorithms: unsupported_certificate; malformed: bad_certificate.
+  Status parse_spki(ByteView spki_der, unsigned min_rsa_bits = kRsaDefaultMinBits);
+
+  /// Default RSA modulus floor (bits) of parse_spki.
+  static constexpr unsigned kRsaDefaultMinBits = 2048;
 
   KeyType type() const;
   /// Modulus size in bits for RSA, curve size for EC, 256 for Ed25519.
@@ -57,8 +65,9 @@ class PublicKey {
 
   /// Verifies `signature` over `message` (the message itself, not its hash)
   /// with `scheme`. The scheme must fit the key (RFC 8446 §4.2.3: rsa_pss_rsae
-  /// with rsaEncryption keys, rsa_pss_pss with RSASSA-PSS keys, the ECDSA
-  /// curve must match); otherwise illegal_parameter. A bad signature is
+  /// with rsaEncryption keys, rsa_pss_pss with RSASSA-PSS keys and, for
+  /// one with parameters, their hash only (RFC 4055 §3.3), the ECDSA curve
+  /// must match); otherwise illegal_parameter. A bad signature is
   /// decrypt_error.
   Status verify(SignatureScheme scheme, ByteView message, ByteView signature) const;
 

@@ -120,10 +120,11 @@ void Client::Impl::compute_ticket_key() {
   uint8_t anchors[32] = {};
   if (cfg.trust) cfg.trust->id(anchors);
   h.update(anchors, 32);
-  uint8_t lim[8];
+  uint8_t lim[12];
   store_be32(lim, uint32_t(cfg.limits.max_chain_depth));
   store_be32(lim + 4, cfg.limits.max_auth_age_s);
-  h.update(lim, 8);
+  store_be32(lim + 8, cfg.limits.min_rsa_bits);  // a weaker key floor must not reuse a stricter one's tickets
+  h.update(lim, 12);
   for (const std::string& a : cfg.alpn) {
     uint8_t n = uint8_t(a.size());
     h.update(&n, 1);
@@ -518,6 +519,10 @@ Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
   vo.host = server_name;
   vo.now_unix = clock->unix_seconds();
   vo.max_depth = cfg.limits.max_chain_depth;
+  vo.min_rsa_bits = cfg.limits.min_rsa_bits;
+  vo.max_signature_checks = cfg.limits.max_signature_checks;
+  vo.max_path_candidates = cfg.limits.max_path_candidates;
+  vo.max_name_constraint_checks = cfg.limits.max_name_constraint_checks;
   VerifiedChain vc;
   MACTLS_TRY(verify_server_chain(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, &vc));
   leaf_key = std::move(vc.leaf_key);

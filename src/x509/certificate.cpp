@@ -249,7 +249,7 @@ Status parse_extensions(ByteView exts, ParsedCertificate* c) {
 
 }  // namespace
 
-Status parse_certificate(ByteView der, ParsedCertificate* c) {
+Status parse_certificate(ByteView der, ParsedCertificate* c, CertRole role) {
   *c = ParsedCertificate();
   c->der = der;
   DerItem cert, tbs, alg, sig;
@@ -277,6 +277,18 @@ Status parse_certificate(ByteView der, ParsedCertificate* c) {
   // §4.1.1.2: the signature field inside must equal the one outside.
   if (!inner_alg.whole.equals(alg.whole)) return Status::fail(Alert::bad_certificate, "certificate signature algorithms disagree");
   c->serial = serial.value;
+  // RFC 5280 §4.1.2.2: a positive integer of at most 20 octets. Enforced on
+  // what a server sends (as rustls-webpki does); a configured anchor is
+  // exempt: some long-lived roots carry serial 0 (e.g. Go Daddy Class 2).
+  if (role == CertRole::peer) {
+    const ByteView sv = serial.value;
+    if (sv.empty() || (sv[0] & 0x80)) return Status::fail(Alert::bad_certificate, "certificate serial number is negative");
+    size_t lead = (sv.size > 1 && sv[0] == 0) ? 1 : 0;  // the sign octet of a positive integer
+    if (sv.size - lead > 20) return Status::fail(Alert::bad_certificate, "certificate serial number is longer than 20 octets");
+    bool zero = true;
+    for (size_t i = 0; i < sv.size; ++i) zero = zero && sv[i] == 0;
+    if (zero) return Status::fail(Alert::bad_certificate, "certificate serial number is zero");
+  }
   c->issuer = issuer.whole;
   c->subject = subject.whole;
   c->spki = spki.whole;

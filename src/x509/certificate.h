@@ -51,6 +51,10 @@ struct ParsedCertificate {
   ByteView name_constraints;  ///< NameConstraints SEQUENCE contents (RFC 5280 §4.2.1.10)
 };
 
+/// Where a certificate comes from: the server (every rule) or the
+/// configured trust store (a few profile rules waived, see parse_certificate).
+enum class CertRole : uint8_t { peer, anchor };
+
 /// Parses DER strictly: outer and inner signature algorithms must match,
 /// version v3 when extensions are present, validity times in the RFC 5280
 /// §4.1.2.5 formats, no duplicate extensions, and no unknown critical
@@ -58,8 +62,10 @@ struct ParsedCertificate {
 /// unsupported_certificate. A signature algorithm mactls cannot verify is
 /// recorded as CertSigAlg::unsupported rather than refused: a trust
 /// anchor's own signature is never checked (many roots are SHA-1 signed);
-/// verify_certificate_signature refuses it where it matters.
-Status parse_certificate(ByteView der, ParsedCertificate* out);
+/// verify_certificate_signature refuses it where it matters. A peer's
+/// serial number must be positive and at most 20 octets (RFC 5280
+/// §4.1.2.2), else bad_certificate; an anchor's is not checked.
+Status parse_certificate(ByteView der, ParsedCertificate* out, CertRole role = CertRole::peer);
 
 /// Verifies `cert`'s signature with `issuer_key`: decrypt-style failures
 /// come back as bad_certificate (a bad certificate, not a bad handshake).

@@ -17,8 +17,10 @@ Status add_anchor(TrustStore::Impl& m, Bytes owned, ByteView der) {
   auto a = std::make_unique<TrustAnchor>();
   a->owned = std::move(owned);
   ByteView v = a->owned.empty() ? der : ByteView(a->owned);
-  MACTLS_TRY(parse_certificate(v, &a->cert));
-  MACTLS_TRY(a->key.parse_spki(a->cert.spki));
+  MACTLS_TRY(parse_certificate(v, &a->cert, CertRole::anchor));
+  // The absolute RSA floor here; the configured floor (Limits::min_rsa_bits)
+  // is applied per verification by the path builder.
+  MACTLS_TRY(a->key.parse_spki(a->cert.spki, 1024));
   m.id.update(v);
   m.anchors.push_back(std::move(a));
   return Status::ok();

@@ -1,102 +1,65 @@
 #include "x509/verify.h"
 
+#include <algorithm>
+
 #include "x509/certificate.h"
-#include "x509/name_constraints.h"
+#include "x509/path_builder.h"
 #include "x509/trust_impl.h"
 
 namespace mactls {
 
-namespace {
-
-Status check_validity(const ParsedCertificate& c, int64_t now, bool leaf) {
-  if (now < c.not_before)
-    return Status::fail(Alert::certificate_expired, leaf ? "certificate is not yet valid" : "issuer certificate is not yet valid");
-  if (now > c.not_after)
-    return Status::fail(Alert::certificate_expired, leaf ? "certificate expired" : "issuer certificate expired");
-  return Status::ok();
-}
-
-// May `issuer` issue certificates, with `below` non-self-issued
-// intermediates already under it (RFC 5280 §4.2.1.9)?
-Status check_issuer(const ParsedCertificate& issuer, size_t below) {
-  if (!issuer.has_basic_constraints || !issuer.is_ca)
-    return Status::fail(Alert::bad_certificate, "intermediate certificate is not a CA");
-  if (issuer.path_len >= 0 && below > size_t(issuer.path_len))
-    return Status::fail(Alert::bad_certificate, "certificate chain exceeds an issuer's path length constraint");
-  if (issuer.has_key_usage && !(issuer.key_usage & kKuKeyCertSign))
-    return Status::fail(Alert::bad_certificate, "issuer certificate may not sign certificates (keyUsage)");
-  return Status::ok();
-}
-
-}  // namespace
-
 Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& store, const VerifyOptions& opts,
                            VerifiedChain* out) {
+  out->signature_checks = out->candidates_tried = out->name_constraint_checks = 0;
   if (n == 0) return Status::fail(Alert::decode_error, "empty certificate chain");
-  const TrustStore::Impl& anchors = store.impl();
   // Parse every certificate once, in place.
   std::vector<ParsedCertificate> parsed(n);
   for (size_t i = 0; i < n; ++i) MACTLS_TRY(parse_certificate(certs[i], &parsed[i]));
-  // Name constraints are not evaluated yet: refuse them rather than ignore them.
-  size_t nc_budget = 1;
-  for (size_t i = 0; i < n; ++i)
-    if (parsed[i].has_name_constraints) MACTLS_TRY(check_name_constraints(parsed[i].name_constraints, parsed[0], &nc_budget));
 
+  // The leaf's own rules, which no path changes (cheap, before any search).
   const ParsedCertificate& leaf = parsed[0];
-  MACTLS_TRY(check_validity(leaf, opts.now_unix, true));
+  // RFC 5280 §4.2.1.9: a CA key is for certificates; rustls-webpki and
+  // Chrome refuse it as a TLS server's own (CaUsedAsEndEntity).
+  if (leaf.has_basic_constraints && leaf.is_ca)
+    return Status::fail(Alert::bad_certificate, "a CA certificate cannot be the server's own certificate");
+  // RFC 5280 §4.2.1.12: serverAuth (or anyExtendedKeyUsage) when EKU is present.
   if (leaf.has_eku && !leaf.eku_server_auth)
     return Status::fail(Alert::bad_certificate, "certificate is not for TLS servers (extendedKeyUsage)");
+  // RFC 5280 §4.2.1.3: a TLS 1.3 server key signs CertificateVerify.
   if (leaf.has_key_usage && !(leaf.key_usage & kKuDigitalSignature))
     return Status::fail(Alert::bad_certificate, "certificate key may not sign (keyUsage)");
+  MACTLS_TRY(out->leaf_key.parse_spki(leaf.spki, opts.min_rsa_bits));
+
+  PathOptions po;
+  po.now_unix = opts.now_unix;
+  po.max_depth = opts.max_depth;
+  po.min_rsa_bits = opts.min_rsa_bits;
+  po.max_signature_checks = opts.max_signature_checks;
+  po.max_candidates = opts.max_path_candidates;
+  po.max_name_constraint_checks = opts.max_name_constraint_checks;
+  CertPath path;
+  PathCounters spent;
+  Status found = build_path(parsed.data(), n, store.impl(), po, &path, &spent);
+  out->signature_checks = spent.signature_checks;
+  out->candidates_tried = spent.candidates_tried;
+  out->name_constraint_checks = spent.name_constraint_checks;
+  MACTLS_TRY(found);
+
+  // Only a path that reaches an anchor gets the leaf's validity and name
+  // checked: before that, unknown_ca is the truthful answer.
+  if (opts.now_unix < leaf.not_before) return Status::fail(Alert::certificate_expired, "certificate is not yet valid");
+  if (opts.now_unix > leaf.not_after) return Status::fail(Alert::certificate_expired, "certificate expired");
   if (!certificate_matches_host(leaf, opts.host))
     return Status::fail(Alert::bad_certificate, "host name does not match the certificate");
-  MACTLS_TRY(out->leaf_key.parse_spki(leaf.spki));
+
   out->leaf_summary = certificate_summary(leaf);
   out->chain_summary.clear();
-  out->chain_summary.push_back(out->leaf_summary);
   out->not_after = leaf.not_after;
-
-  // Walk up from the leaf: at each step, an anchor that issued the current
-  // certificate ends the path; otherwise an unused certificate from the
-  // server's list whose subject is the current issuer and whose key
-  // verifies the signature becomes the next link.
-  std::vector<bool> used(n, false);
-  used[0] = true;
-  size_t cur = 0;
-  const ParsedCertificate* current = &leaf;
-  Status first_failure = Status::fail(Alert::unknown_ca, "certificate chain does not lead to a trusted root");
-  for (size_t depth = 0;; ++depth) {
-    // The current certificate may itself be a trust anchor (same DER).
-    for (const auto& a : anchors.anchors)
-      if (depth > 0 && a->cert.der.equals(current->der)) return Status::ok();
-    for (const auto& a : anchors.anchors) {
-      if (!a->cert.subject.equals(current->issuer)) continue;
-      if (verify_certificate_signature(*current, a->key).is_ok()) return Status::ok();
-      first_failure = Status::fail(Alert::bad_certificate, "certificate signature does not verify");
-    }
-    if (depth + 1 >= opts.max_depth)
-      return Status::fail(Alert::bad_certificate, "certificate chain is longer than the limit");
-    size_t next = n;
-    for (size_t i = 1; i < n && next == n; ++i) {
-      if (used[i] || !parsed[i].subject.equals(current->issuer)) continue;
-      PublicKey k;
-      if (!k.parse_spki(parsed[i].spki).is_ok()) continue;
-      Status sig = verify_certificate_signature(*current, k);
-      if (!sig.is_ok()) {
-        first_failure = sig;
-        continue;
-      }
-      MACTLS_TRY(check_issuer(parsed[i], depth));
-      MACTLS_TRY(check_validity(parsed[i], opts.now_unix, false));
-      next = i;
-    }
-    if (next == n) return first_failure;
-    used[next] = true;
-    cur = next;
-    current = &parsed[cur];
-    out->chain_summary.push_back(certificate_summary(*current));
-    if (current->not_after < out->not_after) out->not_after = current->not_after;
+  for (size_t i : path.certs) {
+    out->chain_summary.push_back(certificate_summary(parsed[i]));
+    out->not_after = std::min(out->not_after, parsed[i].not_after);
   }
+  return Status::ok();
 }
 
 }  // namespace mactls

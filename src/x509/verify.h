@@ -1,14 +1,29 @@
-// mactls x509 — server certificate chain validation for TLS (RFC 5280 §6,
-// simplified to what a TLS client needs; RFC 6125 for host names).
+// mactls x509 — server certificate chain validation for TLS (RFC 5280 §6
+// as a path search, RFC 4158; RFC 5937 for trust anchors; RFC 6125 for host
+// names). The rules and budgets are in path_builder.h and README.md,
+// "Certificate validation".
+//
+// Order of checks: every certificate is parsed (malformed → stop); the
+// leaf's own path-independent rules (not a CA, EKU serverAuth, keyUsage
+// digitalSignature, a usable key); then the path search; and only for a
+// path that reaches an anchor, the leaf's validity and host name — so an
+// untrusted leaf reports unknown_ca, never certificate_expired.
 //
 // Alert mapping (RFC 8446 §6.2):
-//   expired or not yet valid                         → certificate_expired
-//   no path to a trust anchor                        → unknown_ca
+//   no path to a trust anchor (no issuer found)      → unknown_ca
+//   leaf, intermediate expired or not yet valid      → certificate_expired
 //   a certificate's signature does not verify        → bad_certificate
-//   issuer not a CA, pathLen exceeded, keyUsage/EKU  → bad_certificate
+//   issuer not a CA, pathLen exceeded, keyUsage/EKU,
+//   name constraints, serial number, RSA exponent    → bad_certificate
+//   CA certificate as the server's own               → bad_certificate
 //   host name does not match                         → bad_certificate
-//   unsupported key, algorithm, critical extension   → unsupported_certificate
+//   a path-building budget exhausted                 → bad_certificate
+//   unsupported key (size, curve), algorithm,
+//   unknown critical extension                       → unsupported_certificate
 //   malformed DER                                    → bad_certificate
+// When no path is found, the failure reported is that of a candidate issuer
+// that matched by name (e.g. the intermediate that is not a CA) rather
+// than unknown_ca, as rustls-webpki ranks its errors.
 #ifndef MACTLS_X509_VERIFY_H
 #define MACTLS_X509_VERIFY_H
 
@@ -22,10 +37,15 @@
 
 namespace mactls {
 
+/// What one verification may spend and against what it checks.
 struct VerifyOptions {
   std::string host;        ///< DNS name or IP literal the client connected to
   int64_t now_unix = 0;    ///< injected time
-  size_t max_depth = 8;    ///< certificates on the path, anchor excluded
+  size_t max_depth = 8;    ///< intermediates + anchor on the path (Limits::max_chain_depth)
+  unsigned min_rsa_bits = 2048;              ///< Limits::min_rsa_bits (1024..2048)
+  size_t max_signature_checks = 8;           ///< Limits::max_signature_checks
+  size_t max_path_candidates = 64;           ///< Limits::max_path_candidates
+  size_t max_name_constraint_checks = 4096;  ///< Limits::max_name_constraint_checks
 };
 
 struct VerifiedChain {
@@ -33,11 +53,16 @@ struct VerifiedChain {
   std::string leaf_summary;                ///< "CN=... (issuer CN=..., until ...)"
   std::vector<std::string> chain_summary;  ///< one line per certificate on the path, leaf first
   int64_t not_after = 0;                   ///< earliest notAfter (unix s) of the leaf and intermediates on the path
+  // What the path search spent (filled on failure too, so tests assert budgets).
+  size_t signature_checks = 0;             ///< certificate signatures verified
+  size_t candidates_tried = 0;             ///< issuer candidates considered
+  size_t name_constraint_checks = 0;       ///< name-constraint comparisons
 };
 
 /// Validates the server's chain. certs[0] is the leaf; the others may come
-/// in any order and may include unrelated certificates (order-tolerant
-/// building). Each certificate is parsed once, in place.
+/// in any order and may include unrelated certificates (path building with
+/// backtracking, path_builder.h). Each certificate is parsed once, in
+/// place. The counters in *out are filled whatever the result.
 Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& anchors,
                            const VerifyOptions& opts, VerifiedChain* out);
 

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
       return fail("certificate " + std::to_string(certs.size() + 1) + ": invalid base64");
     der.resize(n);
     mactls::ParsedCertificate pc;
-    mactls::Status s = mactls::parse_certificate(mactls::ByteView(der), &pc);
+    mactls::Status s = mactls::parse_certificate(mactls::ByteView(der), &pc, mactls::CertRole::anchor);
     if (!s.is_ok()) return fail("certificate " + std::to_string(certs.size() + 1) + ": " + s.what());
     names.push_back(mactls::certificate_summary(pc));
     certs.push_back(std::move(der));
