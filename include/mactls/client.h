@@ -97,6 +97,9 @@ struct ConnectionInfo {
   uint32_t tickets_received = 0;    ///< NewSessionTickets parsed on this connection
   uint32_t tickets_stored = 0;      ///< of which stored
   int64_t auth_unix_s = 0;          ///< when the peer's certificate was last verified
+  // What verifying the server's chain cost (full handshakes; set on failure too).
+  size_t cert_signature_checks = 0;  ///< certificate signatures verified (Limits::max_signature_checks)
+  size_t cert_path_candidates = 0;   ///< issuer candidates considered (Limits::max_path_candidates)
   // Timing (monotonic clock, ms).
   uint64_t started_ms = 0;
   uint64_t handshake_done_ms = 0;

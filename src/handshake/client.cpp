@@ -524,7 +524,10 @@ Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
   vo.max_path_candidates = cfg.limits.max_path_candidates;
   vo.max_name_constraint_checks = cfg.limits.max_name_constraint_checks;
   VerifiedChain vc;
-  MACTLS_TRY(verify_server_chain(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, &vc));
+  Status verified = verify_server_chain(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, &vc);
+  info.cert_signature_checks = vc.signature_checks;
+  info.cert_path_candidates = vc.candidates_tried;
+  MACTLS_TRY(verified);
   leaf_key = std::move(vc.leaf_key);
   info.peer_identity = vc.leaf_summary;
   info.peer_chain = std::move(vc.chain_summary);

@@ -59,8 +59,20 @@ class Search {
         key_state_(n, kKeyUnparsed),
         key_error_(n, Status::ok()),
         sig_memo_(n * (n + anchors.anchors.size()), kSigUnknown),
+        key_class_(n),
         anchor_copy_(n, false),
         nc_left_(o.max_name_constraint_checks) {
+    // Issuers with the same key verify the same signatures: a signature is
+    // checked once per (certificate, key), however many copies of an
+    // issuer (same key, other serial) a server sends.
+    for (size_t i = 0; i < n; ++i) {
+      key_class_[i] = i;
+      bool found = false;
+      for (size_t j = 1; j < i && !found; ++j)
+        if (certs[j].spki.equals(certs[i].spki)) key_class_[i] = key_class_[j], found = true;
+      for (size_t a = 0; a < anchors.anchors.size() && !found; ++a)
+        if (anchors.anchors[a]->cert.spki.equals(certs[i].spki)) key_class_[i] = n + a, found = true;
+    }
     // A server certificate that is byte for byte an anchor is the anchor:
     // it is tried as such, never again as an intermediate.
     for (size_t i = 1; i < n; ++i)
@@ -142,6 +154,7 @@ class Search {
 
   // The key of candidate server certificate `i`, parsed once.
   Status server_key(size_t i, const PublicKey** key) {
+    if (key_class_[i] < n_) i = key_class_[i];  // an earlier certificate with the same key
     if (key_state_[i] == kKeyUnparsed) {
       key_error_[i] = keys_[i].parse_spki(certs_[i].spki, o_.min_rsa_bits);
       key_state_[i] = key_error_[i].is_ok() ? kKeyGood : kKeyBad;
@@ -211,7 +224,7 @@ class Search {
         continue;
       }
       // The one expensive step, memoised per (certificate, issuer) and budgeted.
-      const size_t issuer_id = anchor ? n_ + cand.index : cand.index;
+      const size_t issuer_id = anchor ? n_ + cand.index : key_class_[cand.index];
       int8_t& memo = sig_memo_[child_index * (n_ + anchors_.anchors.size()) + issuer_id];
       if (memo == kSigUnknown) {
         if (counters_->signature_checks >= o_.max_signature_checks) {
@@ -246,6 +259,7 @@ class Search {
   std::vector<int8_t> key_state_;
   std::vector<Status> key_error_;
   std::vector<int8_t> sig_memo_;
+  std::vector<size_t> key_class_;  // server certificate → first issuer id (server index or n + anchor) with its key
   std::vector<bool> anchor_copy_;
   std::vector<size_t> path_;
   size_t nc_left_;

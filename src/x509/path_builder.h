@@ -30,8 +30,9 @@
 // ends the search at once with bad_certificate — as rustls-webpki ends
 // with MaximumSignatureChecksExceeded / MaximumPathBuildCallsExceeded,
 // which rustls reports as bad_certificate — because no honest server needs
-// such a chain. A signature checked once for a (certificate, issuer) pair
-// is remembered, so another branch of the search does not pay for it again.
+// such a chain. A signature checked once for a (certificate, issuer key)
+// pair is remembered, so neither another branch of the search nor another
+// copy of the same issuer pays for it again.
 #ifndef MACTLS_X509_PATH_BUILDER_H
 #define MACTLS_X509_PATH_BUILDER_H
 

@@ -100,12 +100,16 @@ bool Pki::make_key(const std::string& name, KeyKind kind) {
 }
 
 bool Pki::issue(const CertSpec& s) {
-  if (!make_key(s.name, s.key)) return false;
+  const std::string key_name = s.key_name.empty() ? s.name : s.key_name;
+  if (!make_key(key_name, s.key)) return false;
   std::string ext = "[v3]\n";
   if (s.ca) {
-    ext += "basicConstraints = critical, CA:TRUE";
-    if (s.path_len >= 0) ext += ", pathlen:" + std::to_string(s.path_len);
-    ext += "\nkeyUsage = critical, keyCertSign, cRLSign\n";
+    if (s.ca_basic_constraints) {
+      ext += "basicConstraints = critical, CA:TRUE";
+      if (s.path_len >= 0) ext += ", pathlen:" + std::to_string(s.path_len);
+      ext += "\n";
+    }
+    if (!s.ca_key_usage.empty()) ext += "keyUsage = " + s.ca_key_usage + "\n";
   } else {
     ext += "basicConstraints = critical, CA:FALSE\n";
     ext += std::string("extendedKeyUsage = ") + (s.server_auth_eku ? "serverAuth" : "clientAuth") + "\n";
@@ -121,18 +125,28 @@ bool Pki::issue(const CertSpec& s) {
   write_file(extfile, ext);
   const std::string csr = dir_ + "/" + s.name + ".csr";
   const std::string cnf = dir_ + "/ca.cnf";
-  if (!run("openssl req -new -config '" + cnf + "' -key '" + key_path(s.name) + "' -subj '/CN=" + s.name + "' -out '" +
+  if (!run("openssl req -new -config '" + cnf + "' -key '" + key_path(key_name) + "' -subj '/CN=" +
+               (s.cn.empty() ? s.name : s.cn) + "' -out '" +
                csr + "'",
            "CSR for " + s.name))
     return false;
   const bool self = s.issuer.empty();
   const std::string issuer = self ? s.name : s.issuer;
+  // The issuer's key file: its own, or the one it borrowed.
+  std::string issuer_key = issuer;
+  if (self) issuer_key = key_name;
+  else if (FILE* f = fopen((dir_ + "/" + issuer + ".keyname").c_str(), "r")) {
+    char buf[256] = {};
+    if (fgets(buf, sizeof buf, f)) issuer_key = buf;
+    fclose(f);
+  }
+  write_file(dir_ + "/" + s.name + ".keyname", key_name);
   std::string md;
   KeyKind signer = s.key;
   // Ed25519 issuers sign without a separate digest.
   if (!(self && signer == KeyKind::ed25519)) md = " -md " + s.digest;
   std::string cmd = "openssl ca -batch -notext -config '" + cnf + "' -in '" + csr + "' -out '" + cert_path(s.name) +
-                    "' -keyfile '" + key_path(issuer) + "'" + (self ? " -selfsign" : " -cert '" + cert_path(issuer) + "'") +
+                    "' -keyfile '" + key_path(issuer_key) + "'" + (self ? " -selfsign" : " -cert '" + cert_path(issuer) + "'") +
                     " -startdate " + stamp(s.not_before_days) + " -enddate " + stamp(s.not_after_days) +
                     " -extfile '" + extfile + "' -extensions v3" + md + " -rand_serial";
   if (s.key == KeyKind::rsa_pss2048 && self) cmd += " -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest";

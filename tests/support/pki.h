@@ -27,6 +27,10 @@ struct CertSpec {
   std::string key_usage;       ///< openssl syntax; empty = none
   std::string digest = "sha256";
   std::vector<std::string> extra_extensions;  ///< openssl config lines
+  std::string cn;              ///< subject CN when not `name` (several certificates with one name)
+  std::string key_name;        ///< use the key of this name (same key, another certificate); empty = own key
+  std::string ca_key_usage = "critical, keyCertSign, cRLSign";  ///< keyUsage of a CA; empty = none
+  bool ca_basic_constraints = true;  ///< false: a CA spec without basicConstraints (a v1-style root)
 };
 
 /// A leaf (or, with ca = true, a CA) issued by `issuer` for `dns_sans`.

@@ -1,5 +1,7 @@
 #include "support/scripted_server.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <nettle/eddsa.h>
 
@@ -108,7 +110,16 @@ void ScriptedServer::send_record(uint8_t type, ByteView payload, Bytes& out) {
   m.wr.seq++;
 }
 
-void ScriptedServer::send_handshake(ByteView msg, Bytes& out) { send_record(22, msg, out); }
+// RFC 8446 §5.1: a handshake message longer than a record's 2^14 bytes is
+// fragmented over several records.
+void ScriptedServer::send_handshake(ByteView msg, Bytes& out) {
+  size_t at = 0;
+  do {
+    size_t n = std::min<size_t>(msg.size - at, 16384);
+    send_record(22, ByteView(msg.data + at, n), out);
+    at += n;
+  } while (at < msg.size);
+}
 
 void ScriptedServer::send_app(ByteView data, Bytes& out) { send_record(23, data, out); }
 

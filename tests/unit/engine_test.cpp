@@ -22,6 +22,9 @@ namespace mactls::test {
 namespace {
 
 const char* kHost = ScriptedServerTest::kServerHost;
+using test::cert_spec;
+using test::CertSpec;
+using test::KeyKind;
 
 // Rewrites the extensions block of a ServerHello/HRR message.
 void edit_extensions(Bytes& msg, const std::function<void(std::vector<std::pair<uint16_t, Bytes>>&)>& edit) {
@@ -684,6 +687,68 @@ TEST_F(Engine, EveryLimitIsEnforcedWithItsAlert) {
   }
   // And with the defaults the same server is fine.
   EXPECT_TRUE(connect(ServerScript()).is_ok());
+}
+
+// Issue 10 item 2: the worst Certificate message within the 64 KiB
+// handshake-message limit — a leaf and as many same-named CA certificates
+// as fit, keys A and B (RSA-2048) signing each other, no anchor above them —
+// costs at most the signature budget through Client::feed, with the
+// per-message certificate-count limit lifted so that only the budgets hold.
+TEST_F(Engine, AHostileCertificateMessageStopsWithinTheSignatureBudget) {
+  for (const char* seed : {"em-a", "em-b"}) {
+    CertSpec s = cert_spec(seed, KeyKind::rsa2048, "", {}, true);
+    s.cn = "engine-mesh";
+    ASSERT_TRUE(pki_->issue(s));
+  }
+  ASSERT_TRUE(pki_->issue(cert_spec("em-leaf", KeyKind::p256, "em-a", {kHost})));
+  std::vector<Bytes> certs = {pki_->cert_der("em-leaf")};
+  // 120 more in one shell loop (one openssl process each): key A signed by
+  // B, key B signed by A, alternately; more than fit.
+  std::string out;
+  ASSERT_EQ(test::run_command("cd '" + pki_->dir() +
+                                  "' && for i in $(seq 0 119); do if [ $((i % 2)) = 1 ]; then k=b; s=a; else k=a; s=b; fi; "
+                                  "openssl x509 -req -in em-$k.csr -CA em-$s.pem -CAkey em-$s.key -set_serial $((i + 100)) "
+                                  "-days 30 -extfile em-$k.ext -extensions v3 -outform DER -out em-m$i.der || exit 1; done",
+                              &out),
+            0)
+      << out;
+  size_t body_size = 1 + 3 + 3 + certs[0].size() + 2;
+  for (int i = 0; i < 120; ++i) {
+    std::string d = test::read_file(pki_->dir() + "/em-m" + std::to_string(i) + ".der");
+    if (4 + body_size + 3 + d.size() + 2 > cfg_.limits.max_handshake_message) break;
+    body_size += 3 + d.size() + 2;
+    certs.push_back(Bytes(d.begin(), d.end()));
+  }
+  Bytes body;
+  Writer w(body);
+  w.u8(0);  // certificate_request_context
+  size_t at = w.open_block(3);
+  for (const Bytes& c : certs) {
+    w.vec24(ByteView(c));
+    w.u16(0);  // no extensions
+  }
+  w.close_block(at, 3);
+  ASSERT_EQ(body.size(), body_size);
+  EXPECT_GT(body.size(), 60u * 1024) << "fills the 64 KiB message";
+  ServerScript script;
+  script.tamper_message = [&](Bytes& msg) {
+    if (is_type(msg, HandshakeType::certificate)) {
+      msg.clear();
+      append_handshake(msg, HandshakeType::certificate, ByteView(body));
+    }
+    return true;
+  };
+  cfg_.limits.max_chain_certificates = 1000;
+  // The certificates were made after SetUp read the clock and start now.
+  clock_.set_unix_seconds(int64_t(time(nullptr)) + 60);
+  ConnectionInfo info;
+  Status s = connect(script, &info);
+  EXPECT_EQ(s.alert(), Alert::bad_certificate) << s.what();
+  EXPECT_GT(info.cert_signature_checks, 0u) << s.what();
+  EXPECT_LE(info.cert_signature_checks, cfg_.limits.max_signature_checks);
+  EXPECT_LE(info.cert_path_candidates, cfg_.limits.max_path_candidates);
+  ASSERT_FALSE(last_alerts_.empty());
+  EXPECT_EQ(last_alerts_.back(), uint8_t(Alert::bad_certificate));
 }
 
 TEST_F(Engine, KeyUpdatesWithoutDataBetweenAreBounded) {
