@@ -3,24 +3,30 @@
 // mactls' own limbo test (tests/support/limbo.h), so the two scores compare.
 // A reference for the README, never linked into mactls.
 //
-//   limbo_openssl [--strict] [-v] [limbo.json]
+//   limbo_openssl [--libssl-defaults] [-v] [limbo.json]
 //
-// How each SERVER case is put to OpenSSL, as a browser-like client on
-// OpenSSL 3.0 would through libssl's defaults:
+// How each SERVER case is put to OpenSSL:
 //   - an X509_STORE holding the case's trusted certificates (one that does
 //     not parse makes the case a rejection, as in mactls' test), the
 //     untrusted intermediates as the untrusted stack, the peer as target;
 //   - X509_VERIFY_PARAM_set_time(validation_time, or the fixed "now" of
-//     tests/support/limbo.h), set1_host for a DNS name or set1_ip_asc for
-//     an IP, with X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS (what curl and most
-//     OpenSSL HTTPS clients set: RFC 6125 §7.2 discourages partial labels);
-//   - purpose X509_PURPOSE_SSL_SERVER (EKU serverAuth, key usage for TLS);
+//     tests/support/limbo.h, the instant mactls' test uses too);
+//   - set1_host for a DNS name, with X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS
+//     (what curl and most OpenSSL HTTPS clients set), or set1_ip_asc for
+//     an IP address;
+//   - purpose X509_PURPOSE_SSL_SERVER always (EKU serverAuth and a TLS key
+//     usage), because a TLS client always checks it, as mactls does;
 //   - X509_VERIFY_PARAM_set_depth(max_chain_depth) when the case has one
 //     (OpenSSL's depth counts intermediates, as limbo's does);
-//   - default verification flags: libssl sets neither X509_V_FLAG_X509_STRICT
-//     nor X509_V_FLAG_PARTIAL_CHAIN for a client, so neither is set here.
-//     --strict adds X509_V_FLAG_X509_STRICT (RFC 5280 profile checks), which
-//     some clients (Python 3.13's default context) turn on.
+//   - authentication level 2 (112-bit keys: RSA >= 2048), what libssl
+//     applies to a chain at Debian's default security level 2.
+// Flags. By default the profile of x509-limbo's own OpenSSL harness, which
+// is how limbo publishes OpenSSL's results: X509_V_FLAG_X509_STRICT (RFC
+// 5280 profile checks) and X509_V_FLAG_PARTIAL_CHAIN (every trusted
+// certificate is an anchor, self-signed or not, as in mactls' TrustStore
+// and every other path builder). --libssl-defaults sets neither, which is
+// what an HTTPS client on libssl gets unless it asks.
+//
 // Prints "limbo: N passed, M failed, K skipped" (failed = disagreements);
 // -v also prints every skip and disagreement with OpenSSL's reason.
 // Exit status: 0 when the suite ran and a few plain cases (below) agree,
@@ -60,7 +66,7 @@ struct Verdict {
   std::string reason;  // OpenSSL's error string when rejected
 };
 
-Verdict run_case(const LimboCase& c, bool strict) {
+Verdict run_case(const LimboCase& c, bool libssl_defaults) {
   Verdict v;
   X509_STORE* store = X509_STORE_new();
   STACK_OF(X509)* untrusted = sk_X509_new_null();
@@ -95,7 +101,8 @@ Verdict run_case(const LimboCase& c, bool strict) {
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx);
     X509_VERIFY_PARAM_set_time(param, time_t(c.validation_time));
     X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
-    if (strict) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
+    if (!libssl_defaults) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN);
+    X509_VERIFY_PARAM_set_auth_level(param, 2);
     if (c.max_chain_depth >= 0) X509_VERIFY_PARAM_set_depth(param, int(c.max_chain_depth));
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     int named = c.peer_name_kind == "IP" ? X509_VERIFY_PARAM_set1_ip_asc(param, c.peer_name.c_str())
@@ -126,15 +133,15 @@ const char* const kSanityCases[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool strict = false, verbose = false;
+  bool libssl_defaults = false, verbose = false;
   std::string path = MACTLS_LIMBO_JSON;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--strict") == 0) {
-      strict = true;
+    if (std::strcmp(argv[i], "--libssl-defaults") == 0) {
+      libssl_defaults = true;
     } else if (std::strcmp(argv[i], "-v") == 0) {
       verbose = true;
     } else if (argv[i][0] == '-') {
-      std::fprintf(stderr, "usage: %s [--strict] [-v] [limbo.json]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--libssl-defaults] [-v] [limbo.json]\n", argv[0]);
       return 2;
     } else {
       path = argv[i];
@@ -154,7 +161,7 @@ int main(int argc, char** argv) {
       if (verbose) std::printf("limbo skip %s: %s\n", c.id.c_str(), why.c_str());
       continue;
     }
-    Verdict v = run_case(c, strict);
+    Verdict v = run_case(c, libssl_defaults);
     if (v.accepted == c.expect_success) {
       ++passed;
       continue;
@@ -167,8 +174,8 @@ int main(int argc, char** argv) {
                   c.expect_success ? "SUCCESS" : "FAILURE", v.accepted ? "accepted" : "rejected, ",
                   v.reason.c_str());
   }
-  std::printf("%s, flags: %s\n", OpenSSL_version(OPENSSL_VERSION),
-              strict ? "X509_V_FLAG_X509_STRICT" : "default (no X509_STRICT, no PARTIAL_CHAIN)");
+  std::printf("%s, %s, auth level 2\n", OpenSSL_version(OPENSSL_VERSION),
+              libssl_defaults ? "libssl's default flags" : "X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN");
   std::printf("%s\n", mactls::test::limbo_score_line(passed, failed, skipped).c_str());
   if (sanity_failures) {
     std::fprintf(stderr, "limbo_openssl: %zu plain case(s) disagree: the harness is broken\n", sanity_failures);
