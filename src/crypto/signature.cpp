@@ -224,6 +224,9 @@ Status PublicKey::parse_spki(ByteView spki, unsigned min_rsa_bits) {
     if (nm.empty()) nbits = 0;
     if (nbits < min_rsa_bits || nbits < kRsaAbsoluteMinBits || nbits > kRsaMaxBits)
       return Status::fail(Alert::unsupported_certificate, "RSA key size outside the allowed range (2048..8192 bits by default)");
+    // Whole octets only, as the Mozilla Root Store Policy (§5.1) and
+    // rustls-webpki require: an odd size is a sign of a broken generator.
+    if (nbits % 8 != 0) return Status::fail(Alert::unsupported_certificate, "RSA modulus size is not a multiple of 8 bits");
     // Exponent: odd (an even e has no inverse mod lambda(n): no valid key),
     // at least 3 (e = 1 makes "verification" the identity) and at most
     // 2^32 + 1: every real key uses 65537 or 3; a longer exponent only adds

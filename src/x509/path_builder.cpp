@@ -182,7 +182,7 @@ class Search {
       if (anchors_.anchors[i]->cert.subject.equals(child.issuer))
         cands.push_back({true, i, key_id_rank(child, anchors_.anchors[i]->cert)});
     for (size_t i = 1; i < n_; ++i)
-      if (certs_[i].subject.equals(child.issuer)) cands.push_back({false, i, key_id_rank(child, certs_[i])});
+      if (!certs_[i].der.empty() && certs_[i].subject.equals(child.issuer)) cands.push_back({false, i, key_id_rank(child, certs_[i])});
     std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
       if (a.anchor != b.anchor) return a.anchor;
       return a.rank < b.rank;

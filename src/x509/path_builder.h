@@ -73,7 +73,8 @@ struct CertPath {
 
 /// Searches a path from certs[0] (the leaf, whose own rules the caller
 /// checks) to one of `anchors`. certs[1..n) are the other certificates the
-/// server sent, in any order. Returns ok with *path filled; otherwise the
+/// server sent, in any order; one with an empty `der` (it did not parse) is
+/// never a candidate. Returns ok with *path filled; otherwise the
 /// most telling failure met: unknown_ca when no candidate issuer led
 /// anywhere; the failure of a candidate that did match by name (not a CA,
 /// expired: certificate_expired, bad signature, ...) in preference; and

@@ -12,9 +12,14 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
                            VerifiedChain* out) {
   out->signature_checks = out->candidates_tried = out->name_constraint_checks = 0;
   if (n == 0) return Status::fail(Alert::decode_error, "empty certificate chain");
-  // Parse every certificate once, in place.
+  // Parse every certificate once, in place. The leaf must parse; another
+  // certificate that does not (malformed, an unknown critical extension) is
+  // left out of the search rather than failing the chain: a path that does
+  // not use it is judged without it, as rustls-webpki and Chrome do.
   std::vector<ParsedCertificate> parsed(n);
-  for (size_t i = 0; i < n; ++i) MACTLS_TRY(parse_certificate(certs[i], &parsed[i]));
+  MACTLS_TRY(parse_certificate(certs[0], &parsed[0]));
+  for (size_t i = 1; i < n; ++i)
+    if (!parse_certificate(certs[i], &parsed[i]).is_ok()) parsed[i] = ParsedCertificate();
 
   // The leaf's own rules, which no path changes (cheap, before any search).
   const ParsedCertificate& leaf = parsed[0];
@@ -22,12 +27,18 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   // Chrome refuse it as a TLS server's own (CaUsedAsEndEntity).
   if (leaf.has_basic_constraints && leaf.is_ca)
     return Status::fail(Alert::bad_certificate, "a CA certificate cannot be the server's own certificate");
+  // RFC 5280 §4.2.1.10: nameConstraints "MUST be used only in a CA certificate".
+  if (leaf.has_name_constraints)
+    return Status::fail(Alert::bad_certificate, "a non-CA certificate carries name constraints");
   // RFC 5280 §4.2.1.12: serverAuth (or anyExtendedKeyUsage) when EKU is present.
   if (leaf.has_eku && !leaf.eku_server_auth)
     return Status::fail(Alert::bad_certificate, "certificate is not for TLS servers (extendedKeyUsage)");
-  // RFC 5280 §4.2.1.3: a TLS 1.3 server key signs CertificateVerify.
+  // RFC 5280 §4.2.1.3: a TLS 1.3 server key signs CertificateVerify; and
+  // keyCertSign without the cA bit is malformed ("MUST also be asserted").
   if (leaf.has_key_usage && !(leaf.key_usage & kKuDigitalSignature))
     return Status::fail(Alert::bad_certificate, "certificate key may not sign (keyUsage)");
+  if (leaf.has_key_usage && (leaf.key_usage & kKuKeyCertSign))
+    return Status::fail(Alert::bad_certificate, "a non-CA certificate asserts keyCertSign (keyUsage)");
   MACTLS_TRY(out->leaf_key.parse_spki(leaf.spki, opts.min_rsa_bits));
 
   PathOptions po;
