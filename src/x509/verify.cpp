@@ -28,6 +28,26 @@ Status check_issuer(const ParsedCertificate& issuer, size_t below) {
   return Status::ok();
 }
 
+// RFC 5280 §6.1.3(b)(c), §6.1.4(g): the name constraints of each
+// certificate on the path, and of the anchor that ends it (RFC 5937: what
+// the anchor certificate states applies below it), are applied to every
+// certificate below it, except self-issued intermediates (the leaf always).
+// `path` lists the certificates leaf first, the anchor's own certificate
+// excluded.
+Status check_path_name_constraints(const std::vector<const ParsedCertificate*>& path, const ParsedCertificate* anchor) {
+  size_t budget = kNameConstraintBudget;
+  for (size_t k = 1; k <= path.size(); ++k) {
+    const ParsedCertificate* constraining = k < path.size() ? path[k] : anchor;
+    if (constraining == nullptr || !constraining->has_name_constraints) continue;
+    for (size_t j = 0; j < k; ++j) {
+      const ParsedCertificate& below = *path[j];
+      if (j > 0 && below.subject.equals(below.issuer)) continue;
+      MACTLS_TRY(check_name_constraints(constraining->name_constraints, below, &budget));
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& store, const VerifyOptions& opts,
@@ -37,11 +57,6 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   // Parse every certificate once, in place.
   std::vector<ParsedCertificate> parsed(n);
   for (size_t i = 0; i < n; ++i) MACTLS_TRY(parse_certificate(certs[i], &parsed[i]));
-  // Name constraints are not evaluated yet: refuse them rather than ignore them.
-  size_t nc_budget = 1;
-  for (size_t i = 0; i < n; ++i)
-    if (parsed[i].has_name_constraints) MACTLS_TRY(check_name_constraints(parsed[i].name_constraints, parsed[0], &nc_budget));
-
   const ParsedCertificate& leaf = parsed[0];
   MACTLS_TRY(check_validity(leaf, opts.now_unix, true));
   if (leaf.has_eku && !leaf.eku_server_auth)
@@ -62,16 +77,20 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   // verifies the signature becomes the next link.
   std::vector<bool> used(n, false);
   used[0] = true;
+  std::vector<const ParsedCertificate*> path{&leaf};
   size_t cur = 0;
   const ParsedCertificate* current = &leaf;
   Status first_failure = Status::fail(Alert::unknown_ca, "certificate chain does not lead to a trusted root");
   for (size_t depth = 0;; ++depth) {
     // The current certificate may itself be a trust anchor (same DER).
     for (const auto& a : anchors.anchors)
-      if (depth > 0 && a->cert.der.equals(current->der)) return Status::ok();
+      if (depth > 0 && a->cert.der.equals(current->der)) {
+        path.pop_back();  // the anchor itself
+        return check_path_name_constraints(path, &a->cert);
+      }
     for (const auto& a : anchors.anchors) {
       if (!a->cert.subject.equals(current->issuer)) continue;
-      if (verify_certificate_signature(*current, a->key).is_ok()) return Status::ok();
+      if (verify_certificate_signature(*current, a->key).is_ok()) return check_path_name_constraints(path, &a->cert);
       first_failure = Status::fail(Alert::bad_certificate, "certificate signature does not verify");
     }
     if (depth + 1 >= opts.max_depth)
@@ -94,6 +113,7 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
     used[next] = true;
     cur = next;
     current = &parsed[cur];
+    path.push_back(current);
     out->chain_summary.push_back(certificate_summary(*current));
     if (current->not_after < out->not_after) out->not_after = current->not_after;
   }
