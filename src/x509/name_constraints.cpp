@@ -82,30 +82,96 @@ bool ip_in_subtree(ByteView ip, ByteView constraint) {
   return true;
 }
 
-// A PrintableString or UTF8String value read with RFC 4518-style light
-// normalisation: leading and trailing spaces dropped, inner runs of spaces
-// as one, ASCII case folded. Octets above 0x7f are compared as they are.
-class NormalisedString {
+constexpr uint8_t kTeletexString = 0x14, kUniversalString = 0x1c, kBmpString = 0x1e;
+constexpr int32_t kEnd = -1, kBad = -2;
+
+// The characters of a directory string as Unicode code points: UTF8String
+// decoded, BMPString as UTF-16BE code units, UniversalString as UTF-32BE,
+// PrintableString, IA5String and TeletexString octet by octet (TeletexString
+// as Latin-1, as Chrome reads it).
+class CodePoints {
  public:
-  explicit NormalisedString(ByteView v) : v_(v) {
-    while (i_ < v_.size && v_[i_] == ' ') ++i_;
+  CodePoints(uint8_t tag, ByteView v) : tag_(tag), v_(v) {}
+  static bool supported(uint8_t tag) {
+    return tag == der::kPrintableString || tag == der::kUtf8String || tag == der::kIa5String ||
+           tag == kTeletexString || tag == kUniversalString || tag == kBmpString;
   }
-  /// The next character, or -1 at the end.
-  int next() {
-    if (i_ >= v_.size) return -1;
-    if (v_[i_] == ' ') {
-      while (i_ < v_.size && v_[i_] == ' ') ++i_;
-      return i_ >= v_.size ? -1 : ' ';
+  /// The next code point, kEnd at the end, kBad on an invalid encoding.
+  int32_t next() {
+    const size_t left = v_.size - i_;
+    if (left == 0) return kEnd;
+    const uint8_t* p = v_.data + i_;
+    if (tag_ == kBmpString) {
+      if (left < 2) return kBad;
+      i_ += 2;
+      return int32_t((p[0] << 8) | p[1]);
     }
-    return lower(v_[i_++]);
+    if (tag_ == kUniversalString) {
+      if (left < 4 || p[0] != 0 || p[1] > 0x10) return kBad;
+      i_ += 4;
+      return int32_t((uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3]);
+    }
+    if (tag_ != der::kUtf8String || p[0] < 0x80) {
+      ++i_;
+      return p[0];
+    }
+    // UTF-8 (RFC 3629): lead octet, then 1-3 continuation octets.
+    size_t n;
+    int32_t cp;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+      n = 2;
+      cp = p[0] & 0x1f;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+      n = 3;
+      cp = p[0] & 0x0f;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+      n = 4;
+      cp = p[0] & 0x07;
+    } else {
+      return kBad;
+    }
+    if (left < n) return kBad;
+    for (size_t k = 1; k < n; ++k) {
+      if ((p[k] & 0xc0) != 0x80) return kBad;
+      cp = (cp << 6) | (p[k] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) return kBad;  // overlong
+    i_ += n;
+    return cp;
   }
 
  private:
+  uint8_t tag_;
   ByteView v_;
   size_t i_ = 0;
 };
 
-bool normalisable(uint8_t tag) { return tag == der::kPrintableString || tag == der::kUtf8String; }
+// A directory string read with light normalisation in the spirit of RFC
+// 4518 and Chrome's verify_name_match: leading and trailing spaces dropped,
+// inner runs of spaces as one, ASCII case folded (Chrome folds more of
+// Unicode; mactls compares other characters as they are).
+class NormalisedString {
+ public:
+  NormalisedString(uint8_t tag, ByteView v) : cps_(tag, v) {
+    do cur_ = cps_.next();
+    while (cur_ == ' ');
+  }
+  /// The next character, kEnd at the end, kBad on an invalid encoding.
+  int32_t next() {
+    if (cur_ < 0) return cur_;
+    if (cur_ == ' ') {
+      while (cur_ == ' ') cur_ = cps_.next();
+      return cur_ < 0 ? cur_ : ' ';
+    }
+    const int32_t c = cur_;
+    cur_ = cps_.next();
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+  }
+
+ private:
+  CodePoints cps_;
+  int32_t cur_ = kEnd;
+};
 
 // One AttributeTypeAndValue from a single-valued RDN SET; false if the RDN
 // has another shape.
@@ -118,18 +184,19 @@ bool single_attribute(const DerItem& rdn, DerItem& type, DerItem& value) {
 }
 
 // RDNs equal as DER, or single-valued with the same attribute type and
-// string values that are equal after normalisation (Chrome normalises the
-// same way before comparing, with full Unicode case folding mactls skips).
+// directory-string values that are equal after normalisation, whichever
+// string types encode them (so a subordinate CA cannot step around an
+// excluded subtree by re-encoding a name as a BMPString).
 bool rdn_matches(const DerItem& a, const DerItem& b) {
   if (a.whole.equals(b.whole)) return true;
   DerItem at, av, bt, bv;
   if (!single_attribute(a, at, av) || !single_attribute(b, bt, bv)) return false;
-  if (!at.value.equals(bt.value) || !normalisable(av.tag) || !normalisable(bv.tag)) return false;
-  NormalisedString x(av.value), y(bv.value);
+  if (!at.value.equals(bt.value) || !CodePoints::supported(av.tag) || !CodePoints::supported(bv.tag)) return false;
+  NormalisedString x(av.tag, av.value), y(bv.tag, bv.value);
   for (;;) {
-    const int c = x.next();
-    if (c != y.next()) return false;
-    if (c < 0) return true;
+    const int32_t c = x.next();
+    if (c == kBad || c != y.next()) return false;
+    if (c == kEnd) return true;
   }
 }
 

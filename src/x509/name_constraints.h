@@ -24,13 +24,15 @@
 //     form for §4.2.1.10).
 //   - directoryName: applied to the subject DN when it is not empty and to
 //     directoryName SANs (§4.2.1.10, §6.1.3(b)(c)); a name is inside a subtree
-//     when the subtree's RDNs are a prefix of the name's RDNs. Each RDN is
-//     compared as DER, except that a single-valued RDN whose value is a
-//     PrintableString or UTF8String is compared after a light normalisation
-//     in the spirit of Chrome's (RFC 4518 subset: either string type,
-//     ASCII case folded, runs of spaces collapsed, leading and trailing
-//     spaces dropped). Multi-valued RDNs and other string types are compared
-//     byte for byte.
+//     when the subtree's RDNs are a prefix of the name's RDNs. RDNs equal as
+//     DER match; so do single-valued RDNs of the same attribute type whose
+//     values, in any of PrintableString, UTF8String, IA5String,
+//     TeletexString (as Latin-1), BMPString and UniversalString, are equal
+//     after a light normalisation in the spirit of Chrome's (an RFC 4518
+//     subset: ASCII case folded, runs of spaces collapsed, leading and
+//     trailing spaces dropped; Chrome also folds non-ASCII case, mactls
+//     does not). Multi-valued RDNs and other value types are compared as
+//     DER only.
 //   - otherName, rfc822Name, x400Address, ediPartyName, uniformResourceIdentifier
 //     and registeredID are not evaluated: a name of such a form in the
 //     certificate under a constraint of the same form is refused

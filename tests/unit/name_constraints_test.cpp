@@ -254,6 +254,31 @@ TEST(NameConstraintsCheck, DirectoryNamesArePrefixMatchedPerRdn) {
   banned.subject = dn({rdn(kC, kPrintable, "NL"), rdn(kO, kUtf8, "Example Org"), rdn(kCn, kUtf8, "Banned")});
   expect_refused(check(nc, banned), Alert::bad_certificate, "directory name is excluded");
 
+  // Re-encoding the name in another string type does not step around the
+  // exclusion: BMPString (UTF-16BE) and UniversalString (UTF-32BE).
+  Names bmp = banned;
+  bmp.subject = dn({rdn(kC, kPrintable, "NL"), rdn(kO, kUtf8, "Example Org"),
+                    tlv(0x31, tlv(0x30, cat({tlv(0x06, kCn), tlv(0x1e, Bytes{0, 'b', 0, 'a', 0, 'n', 0, 'n', 0, 'e',
+                                                                             0, 'd'})})))});
+  expect_refused(check(nc, bmp), Alert::bad_certificate, "directory name is excluded");
+  Names universal = banned;
+  universal.subject = dn({rdn(kC, kPrintable, "NL"), rdn(kO, kUtf8, "Example Org"),
+                          tlv(0x31, tlv(0x30, cat({tlv(0x06, kCn), tlv(0x1c, Bytes{0, 0, 0, 'B', 0, 0, 0, 'a', 0, 0, 0,
+                                                                                   'n', 0, 0, 0, 'n', 0, 0, 0, 'e', 0,
+                                                                                   0, 0, 'd'})})))});
+  expect_refused(check(nc, universal), Alert::bad_certificate, "directory name is excluded");
+  // Non-ASCII UTF-8 is compared as code points; invalid UTF-8 matches nothing.
+  Names accented;
+  accented.subject = dn({rdn(kC, kPrintable, "NL"), rdn(kO, kUtf8, "Example Org"), rdn(kCn, kUtf8, "caf\xc3\xa9")});
+  ASSERT_OK(check(nc, accented));
+  const Bytes cafe = permitted({dirname(dn({rdn(kCn, kUtf8, "caf\xc3\xa9")}))});
+  Names cafe_bmp;
+  cafe_bmp.subject = dn({tlv(0x31, tlv(0x30, cat({tlv(0x06, kCn), tlv(0x1e, Bytes{0, 'C', 0, 'A', 0, 'F', 0, 0xe9})})))});
+  ASSERT_OK(check(cafe, cafe_bmp));
+  Names broken;
+  broken.subject = dn({rdn(kCn, kUtf8, "caf\xc3")});
+  expect_refused(check(cafe, broken), Alert::bad_certificate, "directory name is outside");
+
   // directoryName SANs are checked as well as the subject.
   Names san_dir = good;
   san_dir.san = dirname(dn({rdn(kC, kPrintable, "US")}));
