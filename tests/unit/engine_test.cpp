@@ -646,7 +646,7 @@ INSTANTIATE_TEST_SUITE_P(
                 Alert::close_notify, 2},
         NstCase{"duplicated_extension",
                 [](const Limits&) { return nst_body(3600, Bytes(8, 1), Bytes(32, 2), test::hex("fafa0000fafa0000")); },
-                Alert::decode_error, 1},
+                Alert::illegal_parameter, 1},
         NstCase{"extension_not_allowed_there",
                 [](const Limits&) { return nst_body(3600, Bytes(8, 1), Bytes(32, 2), test::hex("003300020017")); },
                 Alert::illegal_parameter, 1},
