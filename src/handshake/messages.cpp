@@ -99,6 +99,10 @@ Status for_each_extension(ByteView block, ExtContext ctx, size_t max_extensions,
     if (!allowed_in(type, ctx)) {
       if (extension_recognised(type))
         return Status::fail(Alert::illegal_parameter, "extension not allowed in this message");
+      // §4.3.2: CertificateRequest extensions are the server's requests, not
+      // answers to ours: "Clients MUST ignore unrecognized extensions"
+      // (GREASE, RFC 8879 compress_certificate, ...).
+      if (ctx == ExtContext::certificate_request) continue;
       // §4.2: a response to an extension the client never sent.
       return Status::fail(Alert::unsupported_extension, "server sent an extension mactls did not offer");
     }

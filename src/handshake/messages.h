@@ -165,11 +165,14 @@ Status parse_certificate_verify(ByteView body, CertificateVerifyMsg* out);
 /// context string, a zero byte, the transcript hash. out must hold 130 + 48.
 size_t certificate_verify_content(ByteView transcript_hash, uint8_t* out);
 
-/// A parsed CertificateRequest (§4.3.2): context and whether
-/// signature_algorithms was present (it is mandatory).
+/// A parsed CertificateRequest (§4.3.2): its certificate_request_context.
 struct CertificateRequestMsg {
   ByteView context;
 };
+/// Parses CertificateRequest. signature_algorithms is mandatory
+/// (missing_extension); a recognised extension §4.2 does not list for
+/// CertificateRequest is illegal_parameter; unrecognised ones (GREASE,
+/// compress_certificate) are ignored, as §4.3.2 requires.
 Status parse_certificate_request(ByteView body, size_t max_extensions, CertificateRequestMsg* out);
 
 /// Parses KeyUpdate (§4.6.3): request_update must be 0 or 1 (else

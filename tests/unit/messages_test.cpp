@@ -284,5 +284,19 @@ TEST(CertificateRequestParser, RequiresSignatureAlgorithms) {
   EXPECT_EQ(parse_certificate_request(hex("00" "0004" "002b0000"), 64, &cr).alert(), Alert::illegal_parameter);
 }
 
+TEST(CertificateRequestParser, IgnoresUnrecognisedExtensions) {
+  // RFC 8446 §4.3.2: "Clients MUST ignore unrecognized extensions." GREASE
+  // (RFC 8701, 0x0a0a) and compress_certificate (RFC 8879, 27) around the
+  // mandatory signature_algorithms.
+  CertificateRequestMsg cr;
+  Status s = parse_certificate_request(hex("00" "0013" "0a0a0000" "001b00030202" "01" "000d000400020403"), 64, &cr);
+  EXPECT_TRUE(s.is_ok()) << s.what();
+  // Still required, still unique, still framed.
+  EXPECT_EQ(parse_certificate_request(hex("00" "0004" "0a0a0000"), 64, &cr).alert(), Alert::missing_extension);
+  EXPECT_EQ(parse_certificate_request(hex("00" "0010" "0a0a0000" "0a0a0000" "000d000400020403"), 64, &cr).alert(),
+            Alert::illegal_parameter);
+  EXPECT_EQ(parse_certificate_request(hex("00" "0005" "0a0a0002" "00"), 64, &cr).alert(), Alert::decode_error);
+}
+
 }  // namespace
 }  // namespace mactls
