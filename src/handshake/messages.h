@@ -99,9 +99,13 @@ struct ClientHelloParams {
 /// `out`. With a PSK, the binder is zero-filled; `*binders_at` receives the
 /// offset in `out` where the binders list begins (its 2-byte length), i.e.
 /// the length of the PartialClientHello of §4.2.11.2, and `*binder_at` the
-/// offset of the binder bytes to fill in.
-void build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
-                        size_t* binder_at);
+/// offset of the binder bytes to fill in. Every length field is checked: if
+/// any field is longer than its length prefix can say (e.g. a huge
+/// HelloRetryRequest cookie pushing the extensions past 2^16-1 bytes),
+/// nothing is appended and internal_error names the field; the caller
+/// decides whose fault it is.
+[[nodiscard]] Status build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
+                                        size_t* binder_at);
 
 /// A parsed ServerHello or HelloRetryRequest (§4.1.3, §4.1.4).
 struct ServerHello {
