@@ -58,7 +58,9 @@ bool Ticket::expired(int64_t now_unix_ms, uint32_t max_auth_age_s) const {
   // RFC 8446 §4.6.1: a ticket is not used beyond the validity of the
   // certificate it was earned with; from the earliest notAfter on the path
   // on, a full handshake would fail with certificate_expired.
-  return cert_not_after_s != 0 && now_unix_ms >= cert_not_after_s * 1000;
+  // (Compared in seconds: a value read back from a persistent store cannot
+  // overflow a multiplication.)
+  return cert_not_after_s != 0 && now_unix_ms / 1000 >= cert_not_after_s;
 }
 
 uint32_t Ticket::obfuscated_age(int64_t now_unix_ms) const {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <set>
 #include <string>
@@ -129,6 +130,12 @@ TEST(Ticket, ExpiresAtTheNotAfterOfTheCertificateItWasEarnedWith) {
   // A clock stepped back below the receipt time does not help either.
   t.cert_not_after_s = kNowS - 10;
   EXPECT_TRUE(t.expired(kNow - 5000, 604800));
+  // Any value (say, read back from a corrupted persistent store) compares
+  // without overflow.
+  t.cert_not_after_s = INT64_MAX;
+  EXPECT_FALSE(t.expired(kNow, 604800));
+  t.cert_not_after_s = INT64_MIN;
+  EXPECT_TRUE(t.expired(kNow, 604800));
   // 0 means unknown (a ticket from before the field existed): no bound.
   t.cert_not_after_s = 0;
   EXPECT_FALSE(t.expired(kNow + 3600 * 1000, 604800));
