@@ -86,8 +86,12 @@ struct ConnectionInfo {
   uint16_t signature_scheme = 0;    ///< of CertificateVerify (0 when resumed)
   bool hello_retry = false;         ///< a HelloRetryRequest happened
   std::string alpn;                 ///< selected protocol, empty if none
-  std::string peer_identity;        ///< leaf summary (from the chain, or inherited from the ticket)
-  std::vector<std::string> peer_chain;  ///< one line per certificate sent (full handshakes)
+  /// Leaf summary (from the chain, or inherited from the ticket). Set only
+  /// once CertificateVerify has verified (§4.4.3): empty if it failed.
+  std::string peer_identity;
+  /// One line per certificate on the verified path (full handshakes), set
+  /// with peer_identity.
+  std::vector<std::string> peer_chain;
   // Resumption report.
   bool psk_modes_sent = false;      ///< psk_key_exchange_modes (psk_dhe_ke) was in the ClientHello
   bool ticket_offered = false;      ///< a ticket was offered in pre_shared_key
@@ -96,7 +100,11 @@ struct ConnectionInfo {
   bool psk_dropped_after_hrr = false;  ///< offered, then withdrawn after HRR (hash mismatch)
   uint32_t tickets_received = 0;    ///< NewSessionTickets parsed on this connection
   uint32_t tickets_stored = 0;      ///< of which stored
-  int64_t auth_unix_s = 0;          ///< when the peer's certificate was last verified
+  int64_t auth_unix_s = 0;          ///< when the peer's certificate was last verified (set with peer_identity)
+  /// Earliest notAfter (unix s) of the leaf and intermediates the peer was
+  /// authenticated with (inherited from the ticket when resumed); tickets
+  /// from this connection are not offered from that time on. 0 = unknown.
+  int64_t cert_not_after_s = 0;
   // What verifying the server's chain cost (full handshakes; set on failure too).
   size_t cert_signature_checks = 0;  ///< certificate signatures verified (Limits::max_signature_checks)
   size_t cert_path_candidates = 0;   ///< issuer candidates considered (Limits::max_path_candidates)
@@ -118,7 +126,10 @@ class Client {
   };
 
   /// server_name is used for SNI, certificate host name checks and the
-  /// ticket-store key (with port). An IP literal is not sent as SNI.
+  /// ticket-store key (with port). An IP literal is not sent as SNI. It is
+  /// normalised once, here, for all three: one trailing dot is dropped
+  /// (RFC 6066 §3 forbids it in SNI; `localhost.` is `localhost`) and ASCII
+  /// letters are lowered (DNS names are case-insensitive).
   Client(const ClientConfig& config, std::string server_name, uint16_t port);
   ~Client();
   Client(const Client&) = delete;

@@ -73,8 +73,10 @@ struct Ticket {
 
   /// The PSK bytes.
   const uint8_t* psk_data() const { return psk; }
-  /// True when the lifetime has elapsed at `now_unix_ms`, or the
-  /// authentication behind it is older than `max_auth_age_s`.
+  /// True when the lifetime has elapsed at `now_unix_ms`, the
+  /// authentication behind it is older than `max_auth_age_s`, or
+  /// `now_unix_ms` is at or after `cert_not_after_s` (when known; RFC 8446
+  /// §4.6.1: a ticket does not outlive the certificate it was earned with).
   bool expired(int64_t now_unix_ms, uint32_t max_auth_age_s) const;
   /// obfuscated_ticket_age (RFC 8446 §4.2.11.1): milliseconds since
   /// receipt plus age_add, modulo 2^32.

@@ -30,6 +30,20 @@ bool is_ip_literal(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
+// The one place the caller's host name is normalised; SNI, the certificate
+// host-name check and the ticket key all use the result. RFC 6066 §3: "The
+// hostname is represented ... without a trailing dot", and servers refuse it
+// (Go answers unrecognized_name), so one trailing dot (`localhost.`, the
+// fully qualified spelling) is dropped. DNS names are case-insensitive
+// (RFC 4343), so ASCII letters are lowered: `Example.COM` and `example.com`
+// share their tickets.
+std::string normalise_host_name(std::string host) {
+  if (host.size() > 1 && host.back() == '.') host.pop_back();
+  for (char& c : host)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return host;
+}
+
 // §4.1.3: the last eight bytes of a downgraded server's random.
 bool has_downgrade_sentinel(ByteView random) {
   static const uint8_t kDowngrade[7] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44};
@@ -43,7 +57,7 @@ Client::Impl::Impl(const ClientConfig& c, std::string name, uint16_t p)
     : cfg(c),
       rng(c.random ? c.random : &system_random()),
       clock(c.clock ? c.clock : &system_clock()),
-      server_name(std::move(name)),
+      server_name(normalise_host_name(std::move(name))),
       port(p),
       reader(c.limits.max_empty_records),
       reassembler(c.limits.max_handshake_message) {
@@ -213,7 +227,23 @@ Status Client::Impl::send_client_hello(Bytes& out) {
 
   Bytes msg;
   size_t binders_at = 0, binder_at = 0;
-  build_client_hello(p, msg, &binders_at, &binder_at);
+  Status built = build_client_hello(p, msg, &binders_at, &binder_at);
+  if (!built.is_ok()) {
+    // The first ClientHello is made of the caller's configuration: too long
+    // a host name or ALPN list is a usage error. The second one differs by
+    // what the server's HelloRetryRequest asked for — in practice its
+    // cookie, which may be 2^16-1 bytes and then cannot be echoed inside a
+    // 16-bit extensions block. That is the server's doing: its HRR is
+    // syntactically valid (not decode_error) but inconsistent with the
+    // ClientHello it demands (§6.2 illegal_parameter: "inconsistent with
+    // other fields"); internal_error would blame the client in the server's
+    // logs. Nothing malformed is sent either way.
+    if (!hrr_seen) return Status::make(ErrorOrigin::usage, Alert::internal_error, built.what());
+    if (!cookie.empty())
+      return Status::fail(Alert::illegal_parameter,
+                          "HelloRetryRequest cookie is too long to echo: the second ClientHello's extensions would exceed 2^16-1 bytes");
+    return Status::fail(Alert::illegal_parameter, built.what());
+  }
   if (p.psk) {
     early.emplace(EarlySecret::with_psk(tcs->hash, ByteView(ticket.psk, ticket.psk_len)));
     Secret binder_key;
@@ -396,7 +426,7 @@ Status Client::Impl::on_server_hello(ByteView msg, ByteView body, Bytes& out) {
   for (size_t i = 0; i < n_shares; ++i)
     if (uint16_t(shares[i].group()) == sh.key_share_group) ks = &shares[i];
   if (!ks) return Status::fail(Alert::illegal_parameter, "server key share is for a group mactls sent no share for");
-  if (hrr_seen && sh.key_share_group != hrr_group)
+  if (hrr_seen && hrr_group != 0 && sh.key_share_group != hrr_group)
     return Status::fail(Alert::illegal_parameter, "ServerHello group differs from the HelloRetryRequest's");
 
   Secret shared;
@@ -462,7 +492,10 @@ Status Client::Impl::on_hello_retry(const ServerHello& sh, ByteView msg, Bytes& 
     n_shares = 1;
     hrr_group = sh.key_share_group;
   } else {
-    hrr_group = uint16_t(shares[0].group());
+    // A cookie-only HelloRetryRequest: §4.1.2 asks for the same ClientHello
+    // but for the cookie, so every share we sent goes again and the
+    // ServerHello may answer on any of them (0 = no group fixed by the HRR).
+    hrr_group = 0;
   }
   // The PSK stays only if its hash matches the suite the server chose.
   if (psk_in_hello) {
@@ -529,9 +562,12 @@ Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
   info.cert_path_candidates = vc.candidates_tried;
   MACTLS_TRY(verified);
   leaf_key = std::move(vc.leaf_key);
-  info.peer_identity = vc.leaf_summary;
-  info.peer_chain = std::move(vc.chain_summary);
-  info.auth_unix_s = clock->unix_seconds();
+  // Not yet the peer's identity: the server has not proved it holds the
+  // leaf's key (on_certificate_verify publishes these).
+  pending_identity = std::move(vc.leaf_summary);
+  pending_chain = std::move(vc.chain_summary);
+  pending_auth_unix_s = clock->unix_seconds();
+  pending_cert_not_after_s = vc.not_after;
   transcript.add(msg);
   expect = Expect::certificate_verify;
   return Status::ok();
@@ -549,7 +585,13 @@ Status Client::Impl::on_certificate_verify(ByteView msg, ByteView body) {
   uint8_t content[200];
   size_t n = certificate_verify_content(thv, content);
   MACTLS_TRY(leaf_key.verify(SignatureScheme(cv.scheme), ByteView(content, n), cv.signature));
+  // §4.4.3: the server has now proved possession of the certified key; only
+  // now is the chain's identity the peer's.
   info.signature_scheme = cv.scheme;
+  info.peer_identity = std::move(pending_identity);
+  info.peer_chain = std::move(pending_chain);
+  info.auth_unix_s = pending_auth_unix_s;
+  info.cert_not_after_s = pending_cert_not_after_s;
   transcript.add(msg);
   expect = Expect::finished;
   return Status::ok();
@@ -621,6 +663,7 @@ Status Client::Impl::on_finished(ByteView msg, ByteView body, Bytes& out) {
   if (resumed) {
     info.peer_identity = ticket.peer_identity;
     info.auth_unix_s = ticket.auth_unix_s;
+    info.cert_not_after_s = ticket.cert_not_after_s;
   }
   ticket = Ticket();  // the offered ticket's PSK is spent either way
   state = State::open;
@@ -644,6 +687,9 @@ Status Client::Impl::on_new_session_ticket(ByteView body) {
   // authentication: its time and the peer identity (RESUMPTION_SCOPE.md).
   MACTLS_TRY(make_ticket(nst, suite->code, suite->hash, resumption_master.view(), clock->unix_ms(),
                          info.auth_unix_s, info.peer_identity, info.alpn, &t));
+  // RFC 8446 §4.6.1: a ticket is bounded by the certificate it was earned
+  // with; inherited across resumptions like the authentication time.
+  t.cert_not_after_s = info.cert_not_after_s;
   if (t.expired(clock->unix_ms(), cfg.limits.max_auth_age_s)) return Status::ok();
   cfg.tickets->insert(ticket_key, std::move(t));
   info.tickets_stored++;

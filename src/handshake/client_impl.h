@@ -75,7 +75,7 @@ struct Client::Impl {
   Bytes cookie;
   bool hrr_seen = false;
   uint16_t hrr_suite = 0;
-  uint16_t hrr_group = 0;
+  uint16_t hrr_group = 0;  // the group the HRR selected; 0 after a cookie-only HRR (any share sent)
   bool ccs_sent = false;
 
   // Negotiated.
@@ -98,8 +98,14 @@ struct Client::Impl {
   Secret client_app_secret, server_app_secret;
   Secret resumption_master;
 
-  // Server authentication.
+  // Server authentication. What the chain says about the peer waits here
+  // until CertificateVerify proves the server holds the leaf's key; only
+  // then does it reach ConnectionInfo.
   PublicKey leaf_key;
+  std::string pending_identity;
+  std::vector<std::string> pending_chain;
+  int64_t pending_auth_unix_s = 0;
+  int64_t pending_cert_not_after_s = 0;
 
   // Records.
   RecordReader reader;

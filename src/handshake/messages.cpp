@@ -99,6 +99,10 @@ Status for_each_extension(ByteView block, ExtContext ctx, size_t max_extensions,
     if (!allowed_in(type, ctx)) {
       if (extension_recognised(type))
         return Status::fail(Alert::illegal_parameter, "extension not allowed in this message");
+      // §4.3.2: CertificateRequest extensions are the server's requests, not
+      // answers to ours: "Clients MUST ignore unrecognized extensions"
+      // (GREASE, RFC 8879 compress_certificate, ...).
+      if (ctx == ExtContext::certificate_request) continue;
       // §4.2: a response to an extension the client never sent.
       return Status::fail(Alert::unsupported_extension, "server sent an extension mactls did not offer");
     }
@@ -107,111 +111,150 @@ Status for_each_extension(ByteView block, ExtContext ctx, size_t max_extensions,
   return Status::ok();
 }
 
+// Length-prefixed blocks whose length is checked when they are closed: a
+// field longer than its prefix can hold must not wrap into a malformed
+// message. The first overflow is kept (a static message naming the field).
+class CheckedWriter {
+ public:
+  explicit CheckedWriter(Bytes& out) : w_(out) {}
+  Writer& w() { return w_; }
+  size_t open(int width) { return w_.open_block(width); }
+  void close(size_t at, int width, const char* overflow) {
+    const size_t len = w_.size() - at - size_t(width);
+    const size_t max = (size_t(1) << (8 * width)) - 1;
+    if (len > max && !overflow_) overflow_ = overflow;
+    w_.close_block(at, width);
+  }
+  void vec16(ByteView v, const char* overflow) {
+    size_t at = open(2);
+    w_.bytes(v);
+    close(at, 2, overflow);
+  }
+  const char* overflow() const { return overflow_; }
+
+ private:
+  Writer w_;
+  const char* overflow_ = nullptr;
+};
+
 // An extension whose data is one uint16 list with a 2-byte length
 // (supported_groups, signature_algorithms).
-void write_u16_list_extension(Writer& w, uint16_t type, const std::vector<uint16_t>& values) {
-  w.u16(type);
-  size_t e = w.open_block(2);
-  size_t list = w.open_block(2);
-  for (uint16_t v : values) w.u16(v);
-  w.close_block(list, 2);
-  w.close_block(e, 2);
+void write_u16_list_extension(CheckedWriter& c, uint16_t type, const std::vector<uint16_t>& values,
+                              const char* overflow) {
+  c.w().u16(type);
+  size_t e = c.open(2);
+  size_t list = c.open(2);
+  for (uint16_t v : values) c.w().u16(v);
+  c.close(list, 2, overflow);
+  c.close(e, 2, overflow);
 }
 
 }  // namespace
 
-void build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
-                        size_t* binder_at) {
-  Writer w(out);
+Status build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
+                          size_t* binder_at) {
+  const size_t begin = out.size();
+  CheckedWriter c(out);
+  Writer& w = c.w();
   w.u8(uint8_t(HandshakeType::client_hello));
-  size_t msg = w.open_block(3);
+  size_t msg = c.open(3);
   w.u16(kTls12);  // legacy_version
   w.bytes(p.random, 32);
   w.u8(32);
   w.bytes(p.session_id, 32);
-  size_t suites = w.open_block(2);
+  size_t suites = c.open(2);
   for (uint16_t s : *p.cipher_suites) w.u16(s);
-  w.close_block(suites, 2);
+  c.close(suites, 2, "ClientHello cipher_suites list is longer than its 16-bit length allows");
   w.u8(1);  // legacy_compression_methods: null only
   w.u8(0);
-  size_t exts = w.open_block(2);
+  size_t exts = c.open(2);
 
   if (!p.server_name.empty()) {  // RFC 6066 §3
     w.u16(ext::server_name);
-    size_t e = w.open_block(2);
-    size_t list = w.open_block(2);
+    size_t e = c.open(2);
+    size_t list = c.open(2);
     w.u8(0);  // host_name
-    w.vec16(p.server_name);
-    w.close_block(list, 2);
-    w.close_block(e, 2);
+    c.vec16(p.server_name, "server name is longer than SNI allows");
+    c.close(list, 2, "server name is longer than SNI allows");
+    c.close(e, 2, "server name is longer than SNI allows");
   }
   {
     w.u16(ext::supported_versions);
-    size_t e = w.open_block(2);
+    size_t e = c.open(2);
     w.u8(2);
     w.u16(kTls13);
-    w.close_block(e, 2);
+    c.close(e, 2, "supported_versions overflow");
   }
-  write_u16_list_extension(w, ext::supported_groups, *p.groups);
-  write_u16_list_extension(w, ext::signature_algorithms, *p.signature_schemes);
+  write_u16_list_extension(c, ext::supported_groups, *p.groups,
+                           "ClientHello supported_groups list is longer than its 16-bit length allows");
+  write_u16_list_extension(c, ext::signature_algorithms, *p.signature_schemes,
+                           "ClientHello signature_algorithms list is longer than its 16-bit length allows");
   {
     w.u16(ext::key_share);
-    size_t e = w.open_block(2);
-    size_t list = w.open_block(2);
+    size_t e = c.open(2);
+    size_t list = c.open(2);
     for (const auto& ks : p.key_shares) {
       w.u16(ks.first);
-      w.vec16(ks.second);
+      c.vec16(ks.second, "ClientHello key_share is longer than its 16-bit length allows");
     }
-    w.close_block(list, 2);
-    w.close_block(e, 2);
+    c.close(list, 2, "ClientHello key_share list is longer than its 16-bit length allows");
+    c.close(e, 2, "ClientHello key_share list is longer than its 16-bit length allows");
   }
   if (p.alpn && !p.alpn->empty()) {  // RFC 7301 §3.1
     w.u16(ext::alpn);
-    size_t e = w.open_block(2);
-    size_t list = w.open_block(2);
+    size_t e = c.open(2);
+    size_t list = c.open(2);
     for (const std::string& proto : *p.alpn) {
-      w.u8(uint8_t(proto.size()));
+      // ProtocolName<1..2^8-1>; the engine refuses other names at start().
+      size_t at = c.open(1);
       w.bytes(reinterpret_cast<const uint8_t*>(proto.data()), proto.size());
+      c.close(at, 1, "ALPN protocol name is longer than 255 bytes");
     }
-    w.close_block(list, 2);
-    w.close_block(e, 2);
+    c.close(list, 2, "ALPN protocol list is longer than its 16-bit length allows");
+    c.close(e, 2, "ALPN protocol list is longer than its 16-bit length allows");
   }
   if (!p.cookie.empty()) {
     w.u16(ext::cookie);
-    size_t e = w.open_block(2);
-    w.vec16(p.cookie);
-    w.close_block(e, 2);
+    size_t e = c.open(2);
+    c.vec16(p.cookie, "HelloRetryRequest cookie is too long to echo in the second ClientHello");
+    c.close(e, 2, "HelloRetryRequest cookie is too long to echo in the second ClientHello");
   }
   {
     // Sent on every ClientHello: servers issue no tickets without it
     // (§4.2.9). psk_dhe_ke only: a resumed session still gets a fresh ECDHE.
     w.u16(ext::psk_key_exchange_modes);
-    size_t e = w.open_block(2);
+    size_t e = c.open(2);
     w.u8(1);
     w.u8(kPskDheKe);
-    w.close_block(e, 2);
+    c.close(e, 2, "psk_key_exchange_modes overflow");
   }
   size_t binders = 0, binder = 0;
   if (p.psk) {
     // §4.2.11: pre_shared_key MUST be the last extension.
     w.u16(ext::pre_shared_key);
-    size_t e = w.open_block(2);
-    size_t ids = w.open_block(2);
-    w.vec16(p.psk->identity);
+    size_t e = c.open(2);
+    size_t ids = c.open(2);
+    c.vec16(p.psk->identity, "ticket is longer than a PSK identity allows");
     w.u32(p.psk->obfuscated_age);
-    w.close_block(ids, 2);
+    c.close(ids, 2, "ticket is longer than a PSK identity allows");
     binders = w.size();
-    size_t bl = w.open_block(2);
-    w.u8(uint8_t(p.psk->binder_len));
+    size_t bl = c.open(2);
+    size_t b = c.open(1);
     binder = w.size();
     out.insert(out.end(), p.psk->binder_len, 0);
-    w.close_block(bl, 2);
-    w.close_block(e, 2);
+    c.close(b, 1, "PSK binder is longer than 255 bytes");
+    c.close(bl, 2, "PSK binder overflow");
+    c.close(e, 2, "pre_shared_key is longer than its 16-bit length allows");
   }
-  w.close_block(exts, 2);
-  w.close_block(msg, 3);
+  c.close(exts, 2, "ClientHello extensions are longer than their 16-bit length allows");
+  c.close(msg, 3, "ClientHello is longer than a handshake message allows");
+  if (c.overflow()) {
+    out.resize(begin);  // nothing malformed is left behind
+    return Status::fail(Alert::internal_error, c.overflow());
+  }
   if (binders_at) *binders_at = binders;
   if (binder_at) *binder_at = binder;
+  return Status::ok();
 }
 
 Status parse_server_hello(ByteView body, size_t max_extensions, ServerHello* sh) {

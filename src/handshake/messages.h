@@ -99,9 +99,13 @@ struct ClientHelloParams {
 /// `out`. With a PSK, the binder is zero-filled; `*binders_at` receives the
 /// offset in `out` where the binders list begins (its 2-byte length), i.e.
 /// the length of the PartialClientHello of §4.2.11.2, and `*binder_at` the
-/// offset of the binder bytes to fill in.
-void build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
-                        size_t* binder_at);
+/// offset of the binder bytes to fill in. Every length field is checked: if
+/// any field is longer than its length prefix can say (e.g. a huge
+/// HelloRetryRequest cookie pushing the extensions past 2^16-1 bytes),
+/// nothing is appended and internal_error names the field; the caller
+/// decides whose fault it is.
+[[nodiscard]] Status build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_at,
+                                        size_t* binder_at);
 
 /// A parsed ServerHello or HelloRetryRequest (§4.1.3, §4.1.4).
 struct ServerHello {
@@ -165,11 +169,14 @@ Status parse_certificate_verify(ByteView body, CertificateVerifyMsg* out);
 /// context string, a zero byte, the transcript hash. out must hold 130 + 48.
 size_t certificate_verify_content(ByteView transcript_hash, uint8_t* out);
 
-/// A parsed CertificateRequest (§4.3.2): context and whether
-/// signature_algorithms was present (it is mandatory).
+/// A parsed CertificateRequest (§4.3.2): its certificate_request_context.
 struct CertificateRequestMsg {
   ByteView context;
 };
+/// Parses CertificateRequest. signature_algorithms is mandatory
+/// (missing_extension); a recognised extension §4.2 does not list for
+/// CertificateRequest is illegal_parameter; unrecognised ones (GREASE,
+/// compress_certificate) are ignored, as §4.3.2 requires.
 Status parse_certificate_request(ByteView body, size_t max_extensions, CertificateRequestMsg* out);
 
 /// Parses KeyUpdate (§4.6.3): request_update must be 0 or 1 (else

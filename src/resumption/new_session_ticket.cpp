@@ -31,7 +31,11 @@ Status parse_new_session_ticket(ByteView body, size_t max_ticket_size, NewSessio
     ByteView data;
     if (!e.u16(type) || !e.vec16(data)) return Status::fail(Alert::decode_error, "malformed NewSessionTicket extension");
     for (size_t i = 0; i < n_seen; ++i)
-      if (seen[i] == type) return Status::fail(Alert::decode_error, "duplicate NewSessionTicket extension");
+      // §4.2 "There MUST NOT be more than one extension of the same type":
+      // well formed but semantically wrong, so illegal_parameter (§6.2), as
+      // OpenSSL and BoringSSL answer it and as mactls does for every other
+      // message (handshake/messages.cpp).
+      if (seen[i] == type) return Status::fail(Alert::illegal_parameter, "duplicate NewSessionTicket extension");
     if (n_seen == sizeof seen / sizeof seen[0])
       return Status::fail(Alert::decode_error, "too many NewSessionTicket extensions");
     seen[n_seen++] = type;

@@ -35,10 +35,10 @@ struct NewSessionTicketMsg {
 /// Extensions one NewSessionTicket may carry (more: decode_error).
 constexpr size_t kMaxNewSessionTicketExtensions = 64;
 
-/// Parses a NewSessionTicket body. Framing errors, an empty ticket, a
-/// wrong-length early_data and duplicate extensions are decode_error;
-/// unknown extensions are ignored; an extension not allowed in
-/// NewSessionTicket (§4.2 table) is illegal_parameter.
+/// Parses a NewSessionTicket body. Framing errors, an empty ticket and a
+/// wrong-length early_data are decode_error; unknown extensions are
+/// ignored; a duplicated extension (RFC 8446 §4.2) and an extension not
+/// allowed in NewSessionTicket (§4.2 table) are illegal_parameter.
 Status parse_new_session_ticket(ByteView body, size_t max_ticket_size, NewSessionTicketMsg* out);
 
 /// Turns a parsed ticket into a Ticket: PSK = HKDF-Expand-Label(

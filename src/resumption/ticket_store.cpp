@@ -54,7 +54,13 @@ bool Ticket::expired(int64_t now_unix_ms, uint32_t max_auth_age_s) const {
   // lifetime; the authentication limit still applies.
   if (now_unix_ms >= received_unix_ms && now_unix_ms - received_unix_ms >= int64_t(lifetime_s) * 1000)
     return true;
-  return now_unix_ms / 1000 - auth_unix_s > int64_t(max_auth_age_s);
+  if (now_unix_ms / 1000 - auth_unix_s > int64_t(max_auth_age_s)) return true;
+  // RFC 8446 §4.6.1: a ticket is not used beyond the validity of the
+  // certificate it was earned with; from the earliest notAfter on the path
+  // on, a full handshake would fail with certificate_expired.
+  // (Compared in seconds: a value read back from a persistent store cannot
+  // overflow a multiplication.)
+  return cert_not_after_s != 0 && now_unix_ms / 1000 >= cert_not_after_s;
 }
 
 uint32_t Ticket::obfuscated_age(int64_t now_unix_ms) const {

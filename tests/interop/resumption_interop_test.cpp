@@ -4,6 +4,7 @@
 // the same connection.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -180,6 +181,88 @@ TEST(ResumptionStore, EveryResumptionConsumesItsOwnTicket) {
   EXPECT_EQ(store.inserted(), size_t(kConnections));
   EXPECT_EQ(store.taken(), size_t(kConnections - 1));
   EXPECT_TRUE(store.no_identity_taken_twice());
+}
+
+// RFC 8446 §4.6.1 (issue 10, item 6): a ticket is not offered from the
+// notAfter of the certificate it was earned with on. The leaf expires in a
+// day; the client's injected clock is moved to an hour before that, so the
+// ticket (7200 s from openssl) would still be alive when the leaf dies.
+TEST(ResumptionStore, NoTicketIsOfferedAfterTheCertificateExpires) {
+  Pki pki;
+  ASSERT_TRUE(pki.make_chain("e", KeyKind::p256, KeyKind::p256, kHost));
+  CertSpec leaf = cert_spec("e-leaf", KeyKind::p256, "e-int", {kHost});
+  leaf.not_after_days = 1;
+  ASSERT_TRUE(pki.issue(leaf));
+  const std::string chain = pki.bundle_path("e-short-chain", {"e-leaf", "e-int"});
+  TrustStore trust;
+  std::string pem = pki.cert_pem("e-root");
+  ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+  PeerOptions o;
+  o.kind = PeerKind::openssl;
+  o.cert_file = chain;
+  o.key_file = pki.key_path("e-leaf");
+  o.www = true;
+  o.num_tickets = 1;
+  PeerServer server(o);
+  ASSERT_TRUE(server.start()) << server.output();
+
+  ManualClock clock(int64_t(time(nullptr)));
+  MemoryTicketStore store;
+  ClientConfig cfg;
+  cfg.trust = &trust;
+  cfg.clock = &clock;
+  // Learn the leaf's notAfter from a connection that keeps no ticket.
+  Exchange probe = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+  ASSERT_TRUE(probe.status.is_ok()) << probe.status.what();
+  const int64_t not_after = probe.info.cert_not_after_s;
+  ASSERT_GT(not_after, clock.unix_ms() / 1000);
+
+  cfg.tickets = &store;
+  clock.set_unix_seconds(not_after - 3600);
+  Exchange full = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+  ASSERT_TRUE(full.status.is_ok()) << full.status.what();
+  EXPECT_EQ(full.info.cert_not_after_s, not_after);
+  ASSERT_GE(full.info.tickets_stored, 1u);
+
+  clock.advance_ms(1800 * 1000);
+  Exchange resumed = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+  ASSERT_TRUE(resumed.status.is_ok()) << resumed.status.what();
+  EXPECT_TRUE(resumed.info.resumed);
+  EXPECT_EQ(resumed.info.cert_not_after_s, not_after) << "inherited from the ticket";
+  EXPECT_TRUE(server_says_resumed(PeerKind::openssl, resumed.response)) << resumed.response;
+
+  clock.set_unix_seconds(not_after + 60);
+  Exchange expired = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+  EXPECT_FALSE(expired.info.ticket_offered) << "the ticket died with the certificate";
+  EXPECT_EQ(expired.status.alert(), Alert::certificate_expired) << expired.status.what();
+  EXPECT_GE(store.stats().expired, 1u);
+}
+
+// RFC 6066 §3: the host name goes out without its trailing dot; the host
+// check and the ticket key use the same normalised name.
+TEST(ResumptionStore, ATrailingDotNameIsTheSameHostForSniCheckAndTickets) {
+  Pki pki;
+  ASSERT_TRUE(pki.make_chain("d", KeyKind::p256, KeyKind::p256, kHost));
+  TrustStore trust;
+  std::string pem = pki.cert_pem("d-root");
+  ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+  PeerOptions o;
+  o.kind = PeerKind::openssl;
+  o.cert_file = pki.chain_path("d");
+  o.key_file = pki.key_path("d-leaf");
+  o.www = true;
+  o.num_tickets = 1;
+  PeerServer server(o);
+  ASSERT_TRUE(server.start()) << server.output();
+  MemoryTicketStore store;
+  ClientConfig cfg;
+  cfg.trust = &trust;
+  cfg.tickets = &store;
+  Exchange first = run_exchange(cfg, "localhost.", server.port(), kRequest, "</html>");
+  ASSERT_TRUE(first.status.is_ok()) << first.status.what();
+  Exchange second = run_exchange(cfg, "LocalHost", server.port(), kRequest, "</html>");
+  ASSERT_TRUE(second.status.is_ok()) << second.status.what();
+  EXPECT_TRUE(second.info.resumed) << "one ticket key for every spelling of the name";
 }
 
 // A ticket is filed under (host, port, security context) and never offered

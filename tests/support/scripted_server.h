@@ -37,8 +37,9 @@ struct ServerIdentity {
   uint8_t ed25519_pub[32] = {};
   std::string root_pem;
   std::string host;
-  /// Builds it in `pki` for `host`; false (with a test failure) on error.
-  bool make(Pki& pki, const std::string& prefix, const std::string& host);
+  /// Builds it in `pki` for `host`, the leaf valid until
+  /// `leaf_not_after_days` from now; false (with a test failure) on error.
+  bool make(Pki& pki, const std::string& prefix, const std::string& host, int leaf_not_after_days = 365);
 };
 
 /// Server-side ticket memory shared across connections (like a server's
@@ -60,6 +61,13 @@ struct ServerScript {
   int num_tickets = 2;
   uint32_t ticket_lifetime = 7200;
   bool send_hrr_cookie = false;
+  /// Answer the first ClientHello with a HelloRetryRequest that carries a
+  /// cookie and no key_share, even when a usable share was sent (RFC 8446
+  /// §4.1.4: a stateless server's cookie-only retry).
+  bool hrr_cookie_only = false;
+  /// The HRR cookie's contents (empty: a 4-byte default). Large HRRs go out
+  /// in several records.
+  Bytes hrr_cookie;
   /// The server's randomness (key share, ServerHello.random); nullptr =
   /// system_random(). A FixedRandom makes whole exchanges reproducible.
   RandomSource* random = nullptr;
@@ -100,6 +108,10 @@ class ScriptedServer {
   bool client_sent_empty_certificate() const { return client_sent_empty_certificate_; }
   /// Whether that ClientHello carried pre_shared_key.
   bool last_hello_had_psk() const { return last_ch_psk_; }
+  /// The key_share extension data of every ClientHello received, in order.
+  const std::vector<Bytes>& hello_key_shares() const { return hello_key_shares_; }
+  /// The cookie echoed in the last ClientHello (empty if none).
+  const Bytes& last_hello_cookie() const { return last_ch_cookie_; }
 
   /// Sends application data / a handshake message / a NewSessionTicket /
   /// a KeyUpdate under the current server write keys.
@@ -121,6 +133,8 @@ class ScriptedServer {
   size_t client_hellos_ = 0;
   Bytes last_ch_;
   bool last_ch_psk_ = false;
+  std::vector<Bytes> hello_key_shares_;
+  Bytes last_ch_cookie_;
   bool client_sent_empty_certificate_ = false;
   friend struct ScriptedServerAccess;
 };

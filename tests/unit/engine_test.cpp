@@ -65,8 +65,8 @@ class Engine : public ScriptedServerTest {
   // One connection; returns the client's status.
   Status connect(const ServerScript& script, ConnectionInfo* info = nullptr, size_t chunk = 0,
                  std::unique_ptr<ScriptedServer>* keep = nullptr) {
-    auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
-    Client client(cfg_, kHost, 443);
+    auto server = std::make_unique<ScriptedServer>(identity_ ? *identity_ : *id_, script, &book_);
+    Client client(cfg_, host_, 443);
     LoopbackResult r = run_loopback(client, *server, chunk, "ping");
     last_server_ok_ = r.server_ok;
     last_server_error_ = server->error();
@@ -87,6 +87,8 @@ class Engine : public ScriptedServerTest {
     return r.client_status;
   }
 
+  const ServerIdentity* identity_ = nullptr;  // nullptr: the suite's identity
+  std::string host_ = kHost;                  // the name the client is given
   bool last_server_ok_ = true, last_resumed_ = false, last_hrr_ = false;
   std::string last_server_error_;
   std::vector<uint8_t> last_alerts_;
@@ -551,6 +553,160 @@ TEST_F(Engine, HelloRetryRequestRules) {
   }
 }
 
+// --- issue 10, item 6: a ticket does not outlive the certificate it was
+// earned with (RFC 8446 §4.6.1).
+
+TEST_F(Engine, ATicketIsNotOfferedFromTheCertificatesNotAfterOn) {
+  Pki pki;
+  ServerIdentity shortlived;
+  ASSERT_TRUE(shortlived.make(pki, "short", kHost, 2));  // leaf valid for two more days
+  TrustStore trust;
+  ASSERT_TRUE(trust.add_pem(shortlived.root_pem.data(), shortlived.root_pem.size()).is_ok());
+  cfg_.trust = &trust;
+  identity_ = &shortlived;
+  ServerScript script;
+  script.num_tickets = 1;
+  script.ticket_lifetime = 7 * 24 * 3600;  // the ticket alone would live longer than the leaf
+
+  ConnectionInfo full;
+  Status s = connect(script, &full);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  const int64_t now = clock_.unix_ms() / 1000;
+  EXPECT_GT(full.cert_not_after_s, now + 86400) << "the leaf's notAfter, two days ahead";
+  EXPECT_LT(full.cert_not_after_s, now + 3 * 86400);
+  const int64_t not_after = full.cert_not_after_s;
+
+  // An hour before: resumed, and the bound is inherited by the new ticket.
+  clock_.advance_ms(uint64_t(not_after - 3600 - now) * 1000);
+  ConnectionInfo before;
+  s = connect(script, &before);
+  ASSERT_TRUE(s.is_ok()) << s.what();
+  EXPECT_TRUE(before.resumed);
+  EXPECT_EQ(before.cert_not_after_s, not_after) << "inherited from the ticket";
+  EXPECT_EQ(store_.size(), 1u);
+
+  // At notAfter the ticket (well within its lifetime and auth age) is
+  // dropped by the store as expired, not offered.
+  clock_.advance_ms(3600 * 1000);
+  ConnectionInfo at;
+  (void)connect(script, &at);
+  EXPECT_FALSE(at.ticket_offered);
+  EXPECT_FALSE(at.resumed);
+  EXPECT_GE(store_.stats().expired, 1u);
+
+  // After it, a full handshake fails as the certificate says.
+  clock_.advance_ms(3600 * 1000);
+  ConnectionInfo after;
+  s = connect(script, &after);
+  EXPECT_FALSE(after.ticket_offered);
+  EXPECT_EQ(s.alert(), Alert::certificate_expired) << s.what();
+}
+
+// --- issue 10, item 8: handshake leftovers.
+
+TEST_F(Engine, NoPeerIdentityIsReportedWhenCertificateVerifyFails) {
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::certificate_verify)) m.back() ^= 1;
+    return true;
+  };
+  ConnectionInfo info;
+  Status s = connect(script, &info);
+  ASSERT_EQ(s.alert(), Alert::decrypt_error) << s.what();
+  // The chain verified, but the server never proved it holds the leaf's key.
+  EXPECT_EQ(info.peer_identity, "");
+  EXPECT_TRUE(info.peer_chain.empty());
+  EXPECT_EQ(info.auth_unix_s, 0);
+  EXPECT_EQ(info.cert_not_after_s, 0);
+  EXPECT_EQ(info.signature_scheme, 0);
+}
+
+TEST_F(Engine, UnrecognisedExtensionsInCertificateRequestAreIgnored) {
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::encrypted_extensions)) {
+      // RFC 8446 §4.3.2 "Clients MUST ignore unrecognized extensions":
+      // GREASE (RFC 8701) and compress_certificate (RFC 8879, brotli).
+      append_handshake(m, HandshakeType::certificate_request,
+                       test::hex("00" "0013" "0a0a0000" "001b0003020002" "000d000400020807"));
+    }
+    return true;
+  };
+  std::unique_ptr<ScriptedServer> server;
+  Status s = connect(script, nullptr, 0, &server);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(server->client_sent_empty_certificate());
+}
+
+TEST_F(Engine, CookieOnlyHelloRetryRequestResendsBothSharesAndAcceptsTheSecond) {
+  cfg_.key_share_groups = {0x001d, 0x0017};
+  ServerScript script;
+  script.groups = {0x0017, 0x001d};  // the server wants the second share
+  script.hrr_cookie_only = true;
+  std::unique_ptr<ScriptedServer> server;
+  ConnectionInfo info;
+  Status s = connect(script, &info, 0, &server);
+  ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
+  EXPECT_TRUE(info.hello_retry);
+  EXPECT_EQ(info.group, 0x0017);
+  // §4.1.2: the second ClientHello is the first plus the cookie: same shares.
+  ASSERT_EQ(server->hello_key_shares().size(), 2u);
+  EXPECT_EQ(server->hello_key_shares()[0], server->hello_key_shares()[1]);
+  EXPECT_EQ(server->hello_key_shares()[0].size(), 2u + (4 + 32) + (4 + 65));
+  EXPECT_EQ(server->last_hello_cookie(), (Bytes{0xc0, 0x0c, 0x1e, 0x55}));
+}
+
+TEST_F(Engine, AHelloRetryCookieTooLongToEchoFailsWithoutSendingAMalformedClientHello) {
+  ServerScript script;
+  script.hrr_cookie_only = true;
+  // Fits the HelloRetryRequest (and Limits::max_handshake_message), but
+  // with the client's other extensions the second ClientHello's 16-bit
+  // extensions length would wrap.
+  script.hrr_cookie = Bytes(65440, 0x5a);
+  std::unique_ptr<ScriptedServer> server;
+  Status s = connect(script, nullptr, 0, &server);
+  EXPECT_EQ(s.alert(), Alert::illegal_parameter) << s.what();
+  EXPECT_NE(std::string(s.what()).find("cookie"), std::string::npos) << s.what();
+  EXPECT_TRUE(last_hrr_);
+  EXPECT_EQ(server->client_hellos(), 1u) << "no second ClientHello went out";
+  ASSERT_FALSE(last_alerts_.empty());
+  EXPECT_EQ(last_alerts_.back(), uint8_t(Alert::illegal_parameter));
+  EXPECT_EQ(last_secret_bytes_, 0u);
+}
+
+// Finds an extension's data in a ClientHello message (header included).
+Bytes client_hello_extension(const Bytes& ch, uint16_t type) {
+  Reader r(ByteView(ch).sub(4));
+  uint16_t v = 0;
+  ByteView random, sid, suites, comp, exts;
+  EXPECT_TRUE(r.u16(v) && r.bytes(32, random) && r.vec8(sid) && r.vec16(suites) && r.vec8(comp) && r.vec16(exts));
+  Reader e(exts);
+  while (!e.empty()) {
+    uint16_t t = 0;
+    ByteView d;
+    if (!e.u16(t) || !e.vec16(d)) break;
+    if (t == type) return d.to_bytes();
+  }
+  return {};
+}
+
+TEST_F(Engine, TrailingDotAndCaseAreNormalisedForSniTheHostCheckAndTheTicketKey) {
+  host_ = "SERVER.test.";  // RFC 6066 §3: no trailing dot in SNI; names are case-insensitive
+  std::unique_ptr<ScriptedServer> server;
+  ConnectionInfo first;
+  Status s = connect(ServerScript(), &first, 0, &server);
+  ASSERT_TRUE(s.is_ok()) << s.what();
+  const std::string name = kHost;
+  Bytes want = {0, uint8_t(name.size() + 3), 0, 0, uint8_t(name.size())};
+  want.insert(want.end(), name.begin(), name.end());
+  EXPECT_EQ(client_hello_extension(server->last_client_hello(), ext::server_name), want);
+  // The same ticket key as the plain spelling.
+  host_ = kHost;
+  ConnectionInfo second;
+  ASSERT_TRUE(connect(ServerScript(), &second).is_ok());
+  EXPECT_TRUE(second.resumed);
+}
+
 }  // namespace
 }  // namespace mactls::test
 
@@ -649,7 +805,7 @@ INSTANTIATE_TEST_SUITE_P(
                 Alert::close_notify, 2},
         NstCase{"duplicated_extension",
                 [](const Limits&) { return nst_body(3600, Bytes(8, 1), Bytes(32, 2), test::hex("fafa0000fafa0000")); },
-                Alert::decode_error, 1},
+                Alert::illegal_parameter, 1},
         NstCase{"extension_not_allowed_there",
                 [](const Limits&) { return nst_body(3600, Bytes(8, 1), Bytes(32, 2), test::hex("003300020017")); },
                 Alert::illegal_parameter, 1},

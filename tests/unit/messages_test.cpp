@@ -88,7 +88,7 @@ TEST(ClientHello, CarriesEveryRequiredExtension) {
   HelloFixture f;
   Bytes msg;
   ClientHelloParams p = f.params();
-  build_client_hello(p, msg, nullptr, nullptr);
+  ASSERT_TRUE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
   ParsedHello h = parse_hello(msg);
   EXPECT_EQ(h.session_id.size(), 32u) << "middlebox compatibility session id (§D.4)";
   EXPECT_EQ(h.suites, f.suites);
@@ -107,6 +107,75 @@ TEST(ClientHello, CarriesEveryRequiredExtension) {
   EXPECT_EQ(to_hex(find(h, ext::supported_groups)->data), "0006001d00170018");
 }
 
+// Every length the builder writes is checked: a field longer than its
+// prefix must fail cleanly, never wrap into a malformed ClientHello.
+TEST(ClientHello, ACookieThatWouldWrapTheExtensionsLengthFailsAndAppendsNothing) {
+  HelloFixture f;
+  ClientHelloParams p = f.params();
+  // A cookie as large as a HelloRetryRequest can carry: its own extension
+  // fits (2 + 65480 < 2^16), but with the others the block does not.
+  Bytes cookie(65480, 0xc0);
+  p.cookie = ByteView(cookie);
+  Bytes msg = {0xaa};
+  Status s = build_client_hello(p, msg, nullptr, nullptr);
+  EXPECT_EQ(s.alert(), Alert::internal_error) << s.what();
+  EXPECT_NE(std::string(s.what()).find("extensions"), std::string::npos) << s.what();
+  EXPECT_EQ(msg, Bytes{0xaa}) << "nothing malformed is left in the output";
+  // One that does fit still builds, with exact lengths.
+  Bytes fits(65535 - 300, 0xc0);
+  p.cookie = ByteView(fits);
+  msg.clear();
+  ASSERT_TRUE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
+  ParsedHello h = parse_hello(msg);
+  ASSERT_NE(find(h, ext::cookie), nullptr);
+  EXPECT_EQ(find(h, ext::cookie)->data.size(), fits.size() + 2);
+}
+
+TEST(ClientHello, EveryOverlongFieldIsRefused) {
+  HelloFixture f;
+  Bytes msg;
+  {
+    ClientHelloParams p = f.params();
+    Bytes cookie(65534, 1);  // cookie<1..2^16-1> fits, its extension data does not
+    p.cookie = ByteView(cookie);
+    EXPECT_FALSE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
+  }
+  {
+    ClientHelloParams p = f.params();
+    std::string host(70000, 'a');
+    p.server_name = ByteView(reinterpret_cast<const uint8_t*>(host.data()), host.size());
+    EXPECT_FALSE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
+  }
+  {
+    ClientHelloParams p = f.params();
+    std::vector<uint16_t> suites(40000, 0x1301);
+    p.cipher_suites = &suites;
+    EXPECT_FALSE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
+  }
+  {
+    ClientHelloParams p = f.params();
+    std::vector<std::string> alpn = {std::string(256, 'h')};
+    p.alpn = &alpn;
+    EXPECT_FALSE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
+  }
+  {
+    ClientHelloParams p = f.params();
+    std::vector<std::string> alpn(300, std::string(255, 'h'));
+    p.alpn = &alpn;
+    EXPECT_FALSE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
+  }
+  {
+    ClientHelloParams p = f.params();
+    Bytes identity(65530, 7);
+    PskOffer psk;
+    psk.identity = ByteView(identity);
+    psk.binder_len = 32;
+    p.psk = &psk;
+    EXPECT_FALSE(build_client_hello(p, msg, nullptr, nullptr).is_ok());
+  }
+  EXPECT_TRUE(msg.empty());
+}
+
 TEST(ClientHello, PreSharedKeyIsLastAndBinderOffsetsAreExact) {
   HelloFixture f;
   Bytes identity = hex("0102030405");
@@ -120,7 +189,7 @@ TEST(ClientHello, PreSharedKeyIsLastAndBinderOffsetsAreExact) {
   p.cookie = ByteView(cookie);
   Bytes msg;
   size_t binders_at = 0, binder_at = 0;
-  build_client_hello(p, msg, &binders_at, &binder_at);
+  ASSERT_TRUE(build_client_hello(p, msg, &binders_at, &binder_at).is_ok());
   ParsedHello h = parse_hello(msg);
   ASSERT_FALSE(h.exts.empty());
   EXPECT_EQ(h.exts.back().type, ext::pre_shared_key) << "§4.2.11: MUST be the last extension";
@@ -282,6 +351,20 @@ TEST(CertificateRequestParser, RequiresSignatureAlgorithms) {
   ASSERT_TRUE(parse_certificate_request(hex("00" "0008" "000d000400020403"), 64, &cr).is_ok());
   EXPECT_EQ(parse_certificate_request(hex("00" "0000"), 64, &cr).alert(), Alert::missing_extension);
   EXPECT_EQ(parse_certificate_request(hex("00" "0004" "002b0000"), 64, &cr).alert(), Alert::illegal_parameter);
+}
+
+TEST(CertificateRequestParser, IgnoresUnrecognisedExtensions) {
+  // RFC 8446 §4.3.2: "Clients MUST ignore unrecognized extensions." GREASE
+  // (RFC 8701, 0x0a0a) and compress_certificate (RFC 8879, 27) around the
+  // mandatory signature_algorithms.
+  CertificateRequestMsg cr;
+  Status s = parse_certificate_request(hex("00" "0013" "0a0a0000" "001b00030202" "01" "000d000400020403"), 64, &cr);
+  EXPECT_TRUE(s.is_ok()) << s.what();
+  // Still required, still unique, still framed.
+  EXPECT_EQ(parse_certificate_request(hex("00" "0004" "0a0a0000"), 64, &cr).alert(), Alert::missing_extension);
+  EXPECT_EQ(parse_certificate_request(hex("00" "0010" "0a0a0000" "0a0a0000" "000d000400020403"), 64, &cr).alert(),
+            Alert::illegal_parameter);
+  EXPECT_EQ(parse_certificate_request(hex("00" "0005" "0a0a0002" "00"), 64, &cr).alert(), Alert::decode_error);
 }
 
 }  // namespace

@@ -357,12 +357,31 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"early_data_three", kHead + kNonceTicket + "0007 002a 0003 000004"},
         Malformed{"early_data_five", kHead + kNonceTicket + "0009 002a 0005 0000040000"},
         Malformed{"early_data_eight", kHead + kNonceTicket + "000c 002a 0008 0000040000000400"},
+        Malformed{"trailing_byte", kHead + kNonceTicket + "0000 00"},
+        Malformed{"trailing_bytes_after_extensions", kHead + kNonceTicket + "0008 002a 0004 00000400 ffff"}),
+    [](const ::testing::TestParamInfo<Malformed>& i) { return std::string(i.param.name); });
+
+// RFC 8446 §4.2: "There MUST NOT be more than one extension of the same
+// type in a given extension block." A duplicate is well formed but
+// semantically wrong: illegal_parameter (§6.2), as OpenSSL and BoringSSL
+// answer it, not decode_error.
+class NewSessionTicketDuplicate : public ::testing::TestWithParam<Malformed> {};
+
+TEST_P(NewSessionTicketDuplicate, IsIllegalParameter) {
+  Bytes body = hex(GetParam().body_hex);
+  NewSessionTicketMsg m;
+  Status s = parse(body, &m);
+  EXPECT_FALSE(s.is_ok());
+  EXPECT_EQ(alert_name(s.alert()), std::string("illegal_parameter")) << s.what();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NewSessionTicketVariants, NewSessionTicketDuplicate,
+    ::testing::Values(
         Malformed{"duplicate_early_data",
                   kHead + kNonceTicket + "0010 002a 0004 00000400 002a 0004 00000400"},
         Malformed{"duplicate_unknown", kHead + kNonceTicket + "000c fafa 0000 1234 0000 fafa 0000"},
-        Malformed{"duplicate_unknown_with_data", kHead + kNonceTicket + "000a fafa 0001 01 fafa 0001 02"},
-        Malformed{"trailing_byte", kHead + kNonceTicket + "0000 00"},
-        Malformed{"trailing_bytes_after_extensions", kHead + kNonceTicket + "0008 002a 0004 00000400 ffff"}),
+        Malformed{"duplicate_unknown_with_data", kHead + kNonceTicket + "000a fafa 0001 01 fafa 0001 02"}),
     [](const ::testing::TestParamInfo<Malformed>& i) { return std::string(i.param.name); });
 
 TEST(NewSessionTicket, Rfc8448MessageWithTrailingByteIsDecodeError) {

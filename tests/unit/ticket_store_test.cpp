@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <set>
 #include <string>
@@ -115,6 +116,38 @@ TEST(Ticket, ExpiresWhenTheAuthenticationIsTooOld) {
   EXPECT_FALSE(t.expired(kNow, 100));
   EXPECT_TRUE(t.expired(kNow, 99));
   EXPECT_TRUE(t.expired(kNow + 1000, 100));
+}
+
+TEST(Ticket, ExpiresAtTheNotAfterOfTheCertificateItWasEarnedWith) {
+  // RFC 8446 §4.6.1: a ticket is bounded by the certificate behind it; from
+  // its notAfter on it is never offered, whatever its lifetime says.
+  Ticket t = make_ticket(1, 7 * 86400);
+  t.cert_not_after_s = kNowS + 3600;
+  EXPECT_FALSE(t.expired(kNow, 604800));
+  EXPECT_FALSE(t.expired(kNow + 3600 * 1000 - 1, 604800));
+  EXPECT_TRUE(t.expired(kNow + 3600 * 1000, 604800)) << "at notAfter";
+  EXPECT_TRUE(t.expired(kNow + 3600 * 1000 + 1, 604800));
+  // A clock stepped back below the receipt time does not help either.
+  t.cert_not_after_s = kNowS - 10;
+  EXPECT_TRUE(t.expired(kNow - 5000, 604800));
+  // Any value (say, read back from a corrupted persistent store) compares
+  // without overflow.
+  t.cert_not_after_s = INT64_MAX;
+  EXPECT_FALSE(t.expired(kNow, 604800));
+  t.cert_not_after_s = INT64_MIN;
+  EXPECT_TRUE(t.expired(kNow, 604800));
+  // 0 means unknown (a ticket from before the field existed): no bound.
+  t.cert_not_after_s = 0;
+  EXPECT_FALSE(t.expired(kNow + 3600 * 1000, 604800));
+}
+
+TEST(Ticket, CopiesAndMovesKeepTheCertificateBound) {
+  Ticket t = make_ticket(1);
+  t.cert_not_after_s = kNowS + 42;
+  Ticket copy = t;
+  EXPECT_EQ(copy.cert_not_after_s, kNowS + 42);
+  Ticket moved = std::move(copy);
+  EXPECT_EQ(moved.cert_not_after_s, kNowS + 42);
 }
 
 TEST(Ticket, AClockSteppedBackDoesNotExtendAnOldAuthentication) {
@@ -460,6 +493,21 @@ TEST(MemoryTicketStore, TakeFindsNothingWhenAllHaveExpired) {
   EXPECT_EQ(take_id(s, k, kNow + 20000), -1);
   EXPECT_EQ(s.stats().expired, 2u);
   EXPECT_EQ(s.stats().taken, 0u);
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_EQ(s.bytes(), 0u);
+}
+
+TEST(MemoryTicketStore, TakeDropsTicketsPastTheirCertificatesNotAfter) {
+  MemoryTicketStore s;
+  const TicketKey k = make_key();
+  Ticket bounded = make_ticket(1, 7200);
+  bounded.cert_not_after_s = kNowS + 60;
+  Ticket older = make_ticket(2, 7200);
+  older.cert_not_after_s = kNowS + 3600;
+  s.insert(k, std::move(older));
+  s.insert(k, std::move(bounded));  // newest, but its certificate expires first
+  EXPECT_EQ(take_id(s, k, kNow + 60 * 1000), 2);
+  EXPECT_EQ(s.stats().expired, 1u);
   EXPECT_EQ(s.size(), 0u);
   EXPECT_EQ(s.bytes(), 0u);
 }
