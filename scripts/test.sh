@@ -50,11 +50,13 @@ count() {  # stage passed failed
 allowed_root=(.ci .git .gitignore CMakeLists.txt LICENSE README.md RESUMPTION_SCOPE.md
               bench cmake examples fuzz include scripts src tests tools)
 check_root() {
-  local bad=() entry ok a
+  local bad=() entry ok a path
   for entry in $(ls -A); do
     ok=0
     for a in "${allowed_root[@]}"; do [ "$entry" = "$a" ] && ok=1; done
-    if [ "$ok" -eq 0 ] && [ -d .git ] && git check-ignore -q "$entry" 2>/dev/null; then ok=1; fi
+    path=$entry
+    [ -d "$entry" ] && path=$entry/  # .gitignore's "build*/" matches folders only
+    if [ "$ok" -eq 0 ] && [ -e .git ] && git check-ignore -q "$path" 2>/dev/null; then ok=1; fi
     [ "$ok" -eq 1 ] || bad+=("$entry")
   done
   if [ ${#bad[@]} -gt 0 ]; then
