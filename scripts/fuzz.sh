@@ -19,7 +19,7 @@ seconds=${1:-15}
 only=${2:-}
 
 source scripts/deps.sh
-mactls_packages+=(clang-14 libclang-rt-14-dev)
+mactls_packages=("${mactls_test_packages[@]}" clang-14 libclang-rt-14-dev)
 mactls_install_missing
 
 echo "== configure (build-fuzz, clang-14, ASan+UBSan+libFuzzer)"
@@ -33,6 +33,8 @@ cmake --build build-fuzz -j"$(nproc 2>/dev/null || echo 2)" --target $(for t in 
 mkdir -p build-fuzz/findings
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
+passed=0
+failed=0
 printf '%-22s %12s %10s %8s %8s\n' target executions exec/s cov ft
 for t in $targets; do
   bin=build-fuzz/fuzz/fuzz_$t
@@ -43,10 +45,10 @@ for t in $targets; do
   # 1. Replay: every committed input must pass.
   if [ ${#inputs[@]} -gt 0 ]; then
     if ! "$bin" -runs=0 "${inputs[@]}" > "$log" 2>&1; then
-      echo "FAIL $t: a committed input fails (see $log)"; tail -30 "$log"; status=1; continue
+      echo "FAIL $t: a committed input fails (see $log)"; tail -30 "$log"; status=1; failed=$((failed + 1)); continue
     fi
   fi
-  [ "$seconds" = 0 ] && { echo "$t: corpus and regressions replayed"; continue; }
+  [ "$seconds" = 0 ] && { echo "$t: corpus and regressions replayed"; passed=$((passed + 1)); continue; }
   # 2. Fuzz on a scratch copy of the corpus.
   scratch=build-fuzz/scratch/$t
   rm -rf "$scratch"; mkdir -p "$scratch"
@@ -54,13 +56,16 @@ for t in $targets; do
   if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix=build-fuzz/findings/$t- "$scratch" > "$log" 2>&1; then
     echo "FAIL $t: finding kept in build-fuzz/findings/ (see $log)"; grep -E "ERROR|SUMMARY|invariant" "$log" | head -5
-    status=1; continue
+    status=1; failed=$((failed + 1)); continue
   fi
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$')
   cov=$(grep -E '#[0-9]+[[:space:]]+DONE' "$log" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*' || echo '?')
   ft=$(grep -E '#[0-9]+[[:space:]]+DONE' "$log" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*' || echo '?')
   printf '%-22s %12s %10s %8s %8s\n' "$t" "$execs" "$rate" "$cov" "$ft"
+  passed=$((passed + 1))
 done
+# One line for scripts/test.sh to add up (targets, not executions).
+echo "fuzz targets: $passed passed, $failed failed"
 [ "$status" = 0 ] && echo "== fuzzing: no finding" || echo "== fuzzing: FINDINGS (see above)"
 exit $status

@@ -16,7 +16,7 @@ prefix=$root/prefix
 jobs=$(nproc 2>/dev/null || echo 2)
 
 source scripts/deps.sh
-mactls_packages+=(g++-powerpc-linux-gnu qemu-user qemu-user-static dpkg-dev m4 xz-utils python3)
+mactls_packages=("${mactls_test_packages[@]}" g++-powerpc-linux-gnu qemu-user qemu-user-static dpkg-dev m4 xz-utils python3)
 mactls_install_missing
 
 echo "== cross-build gmp, nettle, GoogleTest (first run: several minutes)"
@@ -41,8 +41,21 @@ PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig cmake --build "$root/mactls" -j"$jobs" -
   > "$root/mactls.build.log" 2>&1 || { grep -E "error" "$root/mactls.build.log" | head -20; exit 1; }
 
 echo "== unit tests under qemu-ppc -cpu 750"
-( cd "$root/mactls/tests" && qemu-ppc-static -cpu 750 ./mactls_unit_tests --gtest_brief=1 ) > "$root/unit-tests.log" 2>&1 || true
-tail -4 "$root/unit-tests.log"
+# The suite's verdict decides the script's: a failing or crashing suite on
+# the G3 build stops here (exit 1), before any figure is measured or the
+# committed RESULTS_PPC.md is rewritten from a broken build.
+unit_rc=0
+( cd "$root/mactls/tests" && qemu-ppc-static -cpu 750 ./mactls_unit_tests --gtest_brief=1 ) \
+  > "$root/unit-tests.log" 2>&1 || unit_rc=$?
+unit_passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$root/unit-tests.log" | tail -1)
+unit_failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$root/unit-tests.log" | tail -1)
+echo "unit tests under qemu-ppc: ${unit_passed:-0} passed, ${unit_failed:-0} failed (exit status $unit_rc)"
+if [ "$unit_rc" -ne 0 ] || [ -z "$unit_passed" ] || [ "$unit_passed" -eq 0 ]; then
+  grep -E '^\[  FAILED  \]' "$root/unit-tests.log" | head -20 || true
+  tail -20 "$root/unit-tests.log"
+  echo "error: the unit suite failed under qemu-ppc (log: $root/unit-tests.log)" >&2
+  exit 1
+fi
 
 echo "== instruction counts"
 cxx="powerpc-linux-gnu-g++ -std=c++17 -O2 -mcpu=750 -static -Wall -Wextra -Werror"

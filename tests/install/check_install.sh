@@ -1,20 +1,69 @@
 #!/usr/bin/env bash
-# Installs the build in $1 into a temporary prefix, then builds and runs a
-# consumer against it twice: through find_package(mactls) and through
-# pkg-config.
+# The packaging, exactly as the README documents it:
+#   1. cmake --install BUILD --prefix DIR
+#   2. PKG_CONFIG_PATH=DIR/lib/pkgconfig pkg-config --cflags --libs mactls
+#      (no --static, no --define-variable): a C++ and a C program link with
+#      those flags alone
+#   3. find_package(mactls) with CMAKE_PREFIX_PATH=DIR: a C++ project and a
+#      C-only project (project(x C))
+#   4. add_subdirectory(mactls) from a C project: only the library is built,
+#      and installing the parent installs nothing of mactls
+# Every program built runs.
+#
+#   check_install.sh BUILD_DIR TESTS_INSTALL_DIR
 set -euo pipefail
 build=$1
-src=$2
+here=$2
+src=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d /tmp/mactls-install-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/install.log"
-test -f "$tmp/prefix/include/mactls/client.h"
-test -f "$tmp/prefix/lib/libmactls.a" || test -f "$tmp/prefix/lib64/libmactls.a" || ls "$tmp"/prefix/lib/*/libmactls.a
-cmake -S "$src/consumer" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$tmp/prefix" > "$tmp/configure.log"
-cmake --build "$tmp/cmake" > "$tmp/build.log"
-"$tmp/cmake/consumer"
-pc=$(dirname "$(find "$tmp/prefix" -name mactls.pc | head -1)")
-PKG_CONFIG_PATH="$pc" c++ -std=c++17 "$src/consumer/main.cpp" -o "$tmp/pkgconfig-consumer" \
-  $(PKG_CONFIG_PATH="$pc" pkg-config --define-variable=prefix="$tmp/prefix" --cflags --libs --static mactls)
-"$tmp/pkgconfig-consumer"
-echo "install_and_consume: find_package and pkg-config consumers both work"
+step() { echo "== $*"; }
+quiet() {  # runs a command, shows its output only when it fails
+  "$@" > "$tmp/cmd.log" 2>&1 || { cat "$tmp/cmd.log"; echo "failed: $*" >&2; exit 1; }
+}
+
+DIR=$tmp/prefix
+step "cmake --install $build --prefix DIR"
+quiet cmake --install "$build" --prefix "$DIR"
+test -f "$DIR/include/mactls/client.h"
+test -f "$DIR/include/mactls/version.h"
+test -f "$DIR/lib/libmactls.a"
+test -f "$DIR/lib/pkgconfig/mactls.pc"
+
+step "PKG_CONFIG_PATH=DIR/lib/pkgconfig pkg-config --cflags --libs mactls"
+flags=$(PKG_CONFIG_PATH=$DIR/lib/pkgconfig pkg-config --cflags --libs mactls)
+echo "   $flags"
+case " $flags " in
+  *" -I$DIR/"*|*" -I$DIR/lib/pkgconfig/"*) ;;
+  *) echo "pkg-config points outside DIR: $flags" >&2; exit 1 ;;
+esac
+# shellcheck disable=SC2086  # the flags are meant to split
+c++ -std=c++17 "$here/consumer/main.cpp" -o "$tmp/pc-cxx" $flags
+"$tmp/pc-cxx"
+# shellcheck disable=SC2086
+cc -std=c99 "$here/consumer_c/main.c" -o "$tmp/pc-c" $flags
+"$tmp/pc-c"
+
+step "find_package(mactls): C++ project"
+quiet cmake -S "$here/consumer" -B "$tmp/cmake-cxx" -DCMAKE_PREFIX_PATH="$DIR"
+quiet cmake --build "$tmp/cmake-cxx"
+"$tmp/cmake-cxx/consumer"
+
+step "find_package(mactls): C-only project"
+quiet cmake -S "$here/consumer_c" -B "$tmp/cmake-c" -DCMAKE_PREFIX_PATH="$DIR"
+quiet cmake --build "$tmp/cmake-c"
+"$tmp/cmake-c/c_consumer"
+
+step "add_subdirectory(mactls) from a C project"
+quiet cmake -S "$here/subdir_consumer" -B "$tmp/subdir" -DMACTLS_SOURCE_DIR="$src"
+quiet cmake --build "$tmp/subdir" --target subdir_consumer -j2
+"$tmp/subdir/subdir_consumer"
+quiet cmake --install "$tmp/subdir" --prefix "$tmp/subdir-prefix"
+installed=$(cd "$tmp/subdir-prefix" && find . -type f | sort)
+if [ "$installed" != "./bin/subdir_consumer" ]; then
+  echo "installing the parent installed more than its own program:" >&2
+  echo "$installed" >&2
+  exit 1
+fi
+
+echo "install_and_consume: pkg-config (C, C++), find_package (C, C++) and add_subdirectory consumers all work"

@@ -23,6 +23,17 @@ void sleep_ms(int ms) {
   nanosleep(&ts, nullptr);
 }
 
+int64_t monotonic_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// How long a peer may take to start accepting. Generous on purpose: on a
+// loaded machine (two cores shared by parallel builds) a server's start-up
+// can take seconds, and readiness is probed, so a fast start costs nothing.
+constexpr int64_t kReadyDeadlineMs = 20000;
+
 bool can_connect(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return false;
@@ -156,15 +167,22 @@ bool PeerServer::launch(uint16_t port) {
   }
   pid_ = pid;
   port_ = port;
-  // Wait until it accepts (bounded: 10 s).
-  for (int i = 0; i < 200; ++i) {
+  // Ready when it accepts a connection: probe until then, or until the
+  // server exits, or until the deadline. The probe interval grows from 5 ms
+  // to 100 ms, so a quick server is found quickly and a slow one is not
+  // hammered.
+  const int64_t deadline = monotonic_ms() + kReadyDeadlineMs;
+  int interval = 5;
+  for (;;) {
     int status;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       return false;  // exited: probably the port was taken
     }
     if (can_connect(port)) return true;
-    sleep_ms(50);
+    if (monotonic_ms() >= deadline) break;
+    sleep_ms(interval);
+    if (interval < 100) interval *= 2;
   }
   stop();
   return false;

@@ -1,7 +1,8 @@
 // Test support: live TLS servers (`openssl s_server`, `gnutls-serv`) on
 // 127.0.0.1 for interop tests. Each runs as a child process on a port it
-// picks, is waited for until it accepts connections, and is stopped (and
-// reaped) when the PeerServer goes away. Only loopback is ever used.
+// picks, is probed until it accepts connections (up to 20 s: no fixed
+// sleep), and is stopped (and reaped) when the PeerServer goes away. Only
+// loopback is ever used.
 #ifndef MACTLS_TESTS_SUPPORT_PEER_SERVER_H
 #define MACTLS_TESTS_SUPPORT_PEER_SERVER_H
 
@@ -35,7 +36,8 @@ class PeerServer {
   PeerServer(const PeerServer&) = delete;
   PeerServer& operator=(const PeerServer&) = delete;
 
-  /// Starts the server and waits (bounded) until it accepts connections.
+  /// Starts the server and probes it until it accepts connections (at most
+  /// 20 s per attempt; a port that turns out taken is retried on another).
   /// False, with output() explaining why, if it never does.
   bool start();
   void stop();

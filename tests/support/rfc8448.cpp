@@ -72,7 +72,7 @@ const Loaded& loaded() {
   static const std::unique_ptr<Loaded> cache = [] {
     auto l = std::make_unique<Loaded>();
     Json root;
-    std::string text = read_file(shared_rfc_path("rfc8448_vectors.json"));
+    std::string text = read_file(rfc_path("rfc8448_vectors.json"));
     if (!parse_json(text, root, l->error)) return l;
     const Json* sections = root.find("sections");
     if (!sections || !sections->is_object()) {

@@ -1,4 +1,4 @@
-// Test support: the RFC 8448 traces from ../shared/rfc/rfc8448_vectors.json
+// Test support: the RFC 8448 traces from tests/vectors/rfc/rfc8448_vectors.json
 // (extracted from rfc8448.txt by extract_rfc8448.py, which recomputes every
 // value with hashlib/hmac), and a checker that records which named values
 // a test compared so that coverage cannot shrink silently.

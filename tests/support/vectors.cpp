@@ -21,8 +21,8 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-std::string shared_rfc_path(const std::string& name) {
-  return std::string(MACTLS_SHARED_DIR) + "/rfc/" + name;
+std::string rfc_path(const std::string& name) {
+  return std::string(MACTLS_TEST_DATA_DIR) + "/rfc/" + name;
 }
 
 std::string vector_path(const std::string& name) {

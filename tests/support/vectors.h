@@ -1,4 +1,4 @@
-// Test support: hex helpers and access to the outside vector files.
+// Test support: hex helpers and access to the committed vector files.
 #ifndef MACTLS_TESTS_SUPPORT_VECTORS_H
 #define MACTLS_TESTS_SUPPORT_VECTORS_H
 
@@ -14,8 +14,9 @@ Bytes hex(const std::string& h);
 /// Reads a whole file; fails the current test if it cannot.
 std::string read_file(const std::string& path);
 
-/// Path of a file in ../shared/rfc (RFC texts and rfc8448_vectors.json).
-std::string shared_rfc_path(const std::string& name);
+/// Path of a committed RFC file under tests/vectors/rfc (RFC texts and
+/// rfc8448_vectors.json; provenance in tests/vectors/rfc/SOURCES.txt).
+std::string rfc_path(const std::string& name);
 /// Path of a committed vector file under tests/vectors.
 std::string vector_path(const std::string& name);
 

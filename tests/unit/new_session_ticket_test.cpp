@@ -2,7 +2,7 @@
 // message and against every malformed variant, and make_ticket against the
 // resumption PSK RFC 8448 §3 lists.
 //
-// Vectors: ../shared/rfc/rfc8448_vectors.json section "3" (loaded through
+// Vectors: tests/vectors/rfc/rfc8448_vectors.json section "3" (loaded through
 // support/rfc8448.h, which reads it with support/json.h), cross-checked
 // against literals copied from rfc8448.txt §3 (pages 13-14). Malformed
 // variants are built by hand here from the §4.6.1 layout:
@@ -106,6 +106,7 @@ TEST(NewSessionTicket, Rfc8448Section3ParsesToItsFields) {
 
 TEST(NewSessionTicket, Rfc8448TicketOverTheCapIsOversize) {
   Bytes body = rfc8448_body();
+  ASSERT_EQ(body.size(), 201u) << "the RFC 8448 vectors did not load";
   NewSessionTicketMsg at_cap, over_cap;
   ASSERT_OK(parse(body, &at_cap, 178));
   EXPECT_FALSE(at_cap.oversize);
@@ -120,6 +121,7 @@ TEST(NewSessionTicket, Rfc8448MakeTicketDerivesTheListedResumptionPsk) {
   EXPECT_EQ(to_hex(s->value("resumption_psk")), kRfc8448ResumptionPsk);
   EXPECT_EQ(to_hex(s->value("resumption_master_secret")), kRfc8448ResumptionMaster);
   Bytes body = rfc8448_body();
+  ASSERT_EQ(body.size(), 201u) << "the RFC 8448 vectors did not load";
   NewSessionTicketMsg m;
   ASSERT_OK(parse(body, &m));
   Bytes res_master = s->value("resumption_master_secret");
@@ -145,6 +147,7 @@ TEST(NewSessionTicket, MakeTicketOverwritesAnOlderLongerPsk) {
   const test::Rfc8448Section* s = test::rfc8448_section("3");
   ASSERT_NE(s, nullptr);
   Bytes body = rfc8448_body();
+  ASSERT_EQ(body.size(), 201u) << "the RFC 8448 vectors did not load";
   NewSessionTicketMsg m;
   ASSERT_OK(parse(body, &m));
   Ticket t;
@@ -386,6 +389,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(NewSessionTicket, Rfc8448MessageWithTrailingByteIsDecodeError) {
   Bytes body = rfc8448_body();
+  ASSERT_EQ(body.size(), 201u) << "the RFC 8448 vectors did not load";
   body.push_back(0);
   NewSessionTicketMsg m;
   EXPECT_EQ(parse(body, &m).alert(), Alert::decode_error);
@@ -393,6 +397,7 @@ TEST(NewSessionTicket, Rfc8448MessageWithTrailingByteIsDecodeError) {
 
 TEST(NewSessionTicket, Rfc8448MessageWithNonceLengthBeyondTheRestIsDecodeError) {
   Bytes body = rfc8448_body();
+  ASSERT_EQ(body.size(), 201u) << "the RFC 8448 vectors did not load";
   body[8] = uint8_t(body.size() - 9 + 1);  // one more than every remaining byte
   NewSessionTicketMsg m;
   EXPECT_EQ(parse(body, &m).alert(), Alert::decode_error);

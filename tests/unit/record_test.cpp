@@ -173,6 +173,7 @@ TEST(RecordWriter, PlaintextFragmentsAndKeepsTheVersion) {
 TEST(RecordReader, ReadsByteByByteAndOneRecordAtATime) {
   const test::Rfc8448Section* s3 = test::rfc8448_section("3");
   ASSERT_NE(s3, nullptr);
+  ASSERT_GE(s3->records.size(), 2u);
   const test::Rfc8448Record& sh = s3->records[1];  // server ServerHello, plaintext
   RecordReader r;
   Record rec;

@@ -1,7 +1,7 @@
 // RFC 8448 "Example Handshake Traces for TLS 1.3", replayed byte for byte
 // through the typed key schedule, the transcript and the record layer.
 //
-// Source of every vector: ../shared/rfc/rfc8448_vectors.json, extracted from
+// Source of every vector: tests/vectors/rfc/rfc8448_vectors.json, extracted from
 // RFC 8448 (sections named in each test) by extract_rfc8448.py.
 //
 // For each trace both directions are replayed: every record on the wire is

@@ -18,6 +18,7 @@
 #include "mactls/connection.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
+#include "mactls/version.h"
 
 namespace {
 
@@ -43,6 +44,7 @@ const char kUsage[] =
     "  --timeout SECONDS   connect, handshake and response-idle deadline (default 15)\n"
     "  -v                  per fetch, to stderr: version, suite, group, signature\n"
     "                      scheme, certificate chain, resumption report, phase times\n"
+    "  -V, --version       print the version of mactls-fetch and of libmactls\n"
     "  -h, --help          this text\n"
     "\n"
     "With --repeat and -v, stderr ends with a table, one row per fetch:\n"
@@ -57,9 +59,43 @@ const char kUsage[] =
     "  ms         handshake time in milliseconds, one decimal: from the TCP\n"
     "             connection being up to the TLS handshake being done\n"
     "\n"
-    "exit status: 0 success; 1 usage or bad URL; 2 CA or key log file problem;\n"
-    "3 connection or TLS failure (DNS, connect, alert, timeout); 4 malformed or\n"
-    "truncated HTTP response; 5 HTTP status 400 or above (the body is still written).\n";
+    "exit status (curl's numbers where curl has the same failure):\n"
+    "   0  success\n"
+    "   2  usage: unknown option, missing or bad value\n"
+    "   3  malformed URL (only https://host[:port]/path is fetched)\n"
+    "   6  the host name could not be resolved\n"
+    "   7  the TCP connection could not be made\n"
+    "   8  malformed or truncated HTTP response\n"
+    "  22  HTTP status 400 or above (the body is still written)\n"
+    "  23  the key log file cannot be opened for writing\n"
+    "  28  timeout: connect, handshake, or no data for --timeout seconds\n"
+    "  35  TLS handshake failed (an alert sent or received, protocol error)\n"
+    "  37  the CA file cannot be read (the OS reason is printed)\n"
+    "  56  the connection failed after the handshake (alert, reset, send or\n"
+    "      receive error)\n"
+    "  60  the server's certificate was not accepted (untrusted, expired,\n"
+    "      wrong host name, bad signature)\n"
+    "  77  the CA file holds no usable certificate\n"
+    "With --repeat, the first failure other than 22 ends the run and sets the\n"
+    "status; 22 lets the remaining fetches run.\n";
+
+// Exit statuses, modelled on curl's (see kUsage).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitUsage = 2,
+  kExitBadUrl = 3,
+  kExitResolve = 6,
+  kExitConnect = 7,
+  kExitBadHttp = 8,
+  kExitHttpError = 22,
+  kExitWriteError = 23,
+  kExitTimeout = 28,
+  kExitTls = 35,
+  kExitCannotReadFile = 37,
+  kExitConnectionLost = 56,
+  kExitCertificate = 60,
+  kExitCaCert = 77,
+};
 
 struct Options {
   std::string url;
@@ -90,7 +126,7 @@ struct FetchResult {
 
 void die_usage(const std::string& msg) {
   std::fprintf(stderr, "mactls-fetch: %s\n(try mactls-fetch --help)\n", msg.c_str());
-  std::exit(1);
+  std::exit(kExitUsage);
 }
 
 Options parse_args(int argc, char** argv) {
@@ -103,6 +139,9 @@ Options parse_args(int argc, char** argv) {
     };
     if (a == "-h" || a == "--help") {
       std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (a == "-V" || a == "--version") {
+      std::printf("mactls-fetch %s (libmactls %s)\n", MACTLS_VERSION_STRING, mactls::version());
       std::exit(0);
     } else if (a == "-v" || a == "--verbose") {
       o.verbose = true;
@@ -176,12 +215,43 @@ void verbose_report(const Connection& c, const ResponseParser& http, const Fetch
     std::fprintf(stderr, "* the server closed %s close_notify\n", st.close_notify_received ? "with" : "without");
 }
 
+// The exit status for a failed connection: what failed (the Status origin
+// and alert) and how far it got. The certificate alerts are the ones mactls
+// raises itself when it rejects the server's chain (RFC 8446 §4.4.2.4);
+// received from the server they are a handshake failure like any other.
+int failure_exit_code(const Status& e, const std::string& text, bool connected, bool handshake_done) {
+  switch (e.origin()) {
+    case ErrorOrigin::timeout:
+      return kExitTimeout;
+    case ErrorOrigin::transport:
+      // The POSIX transport words a failed getaddrinfo() "cannot resolve ...".
+      if (!connected) return text.find("cannot resolve") != std::string::npos ? kExitResolve : kExitConnect;
+      return handshake_done ? kExitConnectionLost : kExitTls;
+    case ErrorOrigin::local:
+      switch (e.alert()) {
+        case Alert::bad_certificate:
+        case Alert::unsupported_certificate:
+        case Alert::certificate_revoked:
+        case Alert::certificate_expired:
+        case Alert::certificate_unknown:
+        case Alert::unknown_ca:
+          if (!handshake_done) return kExitCertificate;
+          break;
+        default:
+          break;
+      }
+      return handshake_done ? kExitConnectionLost : kExitTls;
+    default:
+      return handshake_done ? kExitConnectionLost : kExitTls;
+  }
+}
+
 // One GET: pumps the connection from a poll() loop until it is closed or failed.
 FetchResult fetch_once(const ClientConfig& cfg, const Options& o, const Url& url, const ConnectionOptions& copt) {
   FetchResult r;
   std::unique_ptr<Connection> c = Connection::New(cfg, make_posix_transport(), url.host, url.port, copt);
   const std::string request = "GET " + url.target + " HTTP/1.1\r\nHost: " + url.authority +
-                              "\r\nUser-Agent: mactls-fetch/0.1\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+                              "\r\nUser-Agent: mactls-fetch/" MACTLS_VERSION_STRING "\r\nAccept: */*\r\nConnection: close\r\n\r\n";
   ResponseParser http;
   std::string body;
   size_t sent = 0;
@@ -260,7 +330,7 @@ FetchResult fetch_once(const ClientConfig& cfg, const Options& o, const Url& url
       t_activity = now;
     }
     if (s == ConnState::open && ms_between(t_activity, now) > o.timeout_ms) {
-      r.exit_code = 3;
+      r.exit_code = kExitTimeout;
       r.error = "no data from the server for " + std::to_string(o.timeout_ms) + " ms after the handshake; giving up";
       break;
     }
@@ -281,16 +351,16 @@ FetchResult fetch_once(const ClientConfig& cfg, const Options& o, const Url& url
   if (r.exit_code == 0) {
     std::string why;
     if (c->state() == ConnState::failed && !http.complete()) {
-      r.exit_code = 3;
+      r.exit_code = failure_exit_code(c->error(), c->last_error(), t_conn != t0, r.handshake_done);
       r.error = c->last_error();
     } else if (http_failed) {
-      r.exit_code = 4;
+      r.exit_code = kExitBadHttp;
       r.error = "malformed HTTP response: " + http.error();
     } else if (!http.finish(&why)) {
-      r.exit_code = 4;
+      r.exit_code = kExitBadHttp;
       r.error = why;
     } else if (http.status() >= 400) {
-      r.exit_code = 5;
+      r.exit_code = kExitHttpError;
       r.error = "HTTP status: " + http.status_line();
     }
   }
@@ -309,7 +379,10 @@ int main(int argc, char** argv) {
   const Options o = parse_args(argc, argv);
   Url url;
   std::string err;
-  if (!fetch::parse_url(o.url, &url, &err)) die_usage(err);
+  if (!fetch::parse_url(o.url, &url, &err)) {
+    std::fprintf(stderr, "mactls-fetch: %s\n", err.c_str());
+    return kExitBadUrl;
+  }
 
   ConnectionOptions copt;
   copt.connect_timeout_ms = o.timeout_ms;
@@ -320,11 +393,34 @@ int main(int argc, char** argv) {
     copt.dial_port = port;
   }
 
+  // The CA file is read here rather than by TrustStore::add_pem_file so
+  // that a failure can name the OS reason (errno).
+  std::string pem;
+  {
+    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(o.cafile.c_str(), "rb"), &std::fclose);
+    if (!f) {
+      std::fprintf(stderr, "mactls-fetch: cannot open CA file '%s': %s\n", o.cafile.c_str(), std::strerror(errno));
+      return kExitCannotReadFile;
+    }
+    char buf[16384];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
+      pem.append(buf, n);
+      if (pem.size() > (64u << 20)) {
+        std::fprintf(stderr, "mactls-fetch: CA file '%s' is larger than 64 MiB\n", o.cafile.c_str());
+        return kExitCannotReadFile;
+      }
+    }
+    if (std::ferror(f.get())) {
+      std::fprintf(stderr, "mactls-fetch: cannot read CA file '%s': %s\n", o.cafile.c_str(), std::strerror(errno));
+      return kExitCannotReadFile;
+    }
+  }
   TrustStore trust;
-  Status s = trust.add_pem_file(o.cafile.c_str());
+  Status s = trust.add_pem(pem.data(), pem.size());
   if (!s) {
-    std::fprintf(stderr, "mactls-fetch: cannot load CA file '%s': %s\n", o.cafile.c_str(), s.what());
-    return 2;
+    std::fprintf(stderr, "mactls-fetch: no usable CA certificate in '%s': %s\n", o.cafile.c_str(), s.what());
+    return kExitCaCert;
   }
   if (o.verbose)
     std::fprintf(stderr, "* %zu trust anchors from %s (%zu skipped)\n", trust.size(), o.cafile.c_str(), trust.skipped());
@@ -340,7 +436,7 @@ int main(int argc, char** argv) {
     if (!keylog) {
       std::fprintf(stderr, "mactls-fetch: cannot open key log file '%s': %s\n", keylog_path.c_str(),
                    std::strerror(errno));
-      return 2;
+      return kExitWriteError;
     }
   }
 
@@ -369,7 +465,7 @@ int main(int argc, char** argv) {
     if (r.exit_code) {
       std::fprintf(stderr, "mactls-fetch: %s\n", r.error.c_str());
       exit_code = r.exit_code;
-      if (r.exit_code != 5) break;  // an HTTP error status still allows the next fetch
+      if (r.exit_code != kExitHttpError) break;  // an HTTP error status still allows the next fetch
     }
   }
   if (o.verbose && o.repeat > 1) {
