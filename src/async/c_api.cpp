@@ -1,20 +1,100 @@
 // mactls async — the C façade (include/mactls/mactls.h) over Connection.
 // Each handle is a small struct owning the C++ objects; every entry point
 // checks its handles first. Nothing here throws (the library is built with
-// -fno-exceptions) and handles are allocated with nothrow new.
+// -fno-exceptions) and handles are allocated with nothrow new. The host's
+// entropy and clock callbacks become a RandomSource and a Clock owned by
+// each connection; its transport callbacks a CallbackTransport.
+#include <climits>
+#include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 
+#include "async/callback_transport.h"
 #include "mactls/connection.h"
 #include "mactls/mactls.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
+
+// mactls.h's C89 branch builds the fixed-width types from the base types;
+// these hold on every target the library is built for, so a C89 caller and
+// the library agree on every struct and argument.
+static_assert(CHAR_BIT == 8, "mactls_u8 is unsigned char");
+static_assert(sizeof(short) == 2, "mactls_u16 is unsigned short in C89 mode");
+static_assert(sizeof(int) == 4, "mactls_u32 is unsigned int in C89 mode");
+static_assert(sizeof(long long) == 8, "mactls_i64 is long long in C89 mode");
+static_assert(sizeof(mactls_u32) == 4 && sizeof(mactls_u64) == 8, "fixed widths");
+
+namespace {
+
+// Entropy from the host's callback. A failing callback leaves the source
+// failed for good: it fills zeros from then on, and the engine, which
+// checks failed() after each draw, fails the connection before any of
+// those bytes leave (RandomSource's contract).
+class CallbackRandom final : public mactls::RandomSource {
+ public:
+  CallbackRandom(mactls_entropy_fn fn, void* user) : fn_(fn), user_(user) {}
+  void fill(uint8_t* out, size_t len) override {
+    if (!failed_) {
+      char err[256];
+      std::memset(err, 0, sizeof err);
+      if (fn_(user_, out, len, err, sizeof err) == 0) return;
+      err[sizeof err - 1] = '\0';
+      failed_ = true;
+      reason_ = err[0] ? err : "the entropy callback failed without a reason";
+    }
+    std::memset(out, 0, len);
+  }
+  bool failed() const override { return failed_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  mactls_entropy_fn fn_;
+  void* user_;
+  bool failed_ = false;
+  std::string reason_;
+};
+
+// Time from the host's callbacks; a missing one reads the system clock.
+class CallbackClock final : public mactls::Clock {
+ public:
+  CallbackClock(mactls_monotonic_ms_fn mono, mactls_unix_ms_fn unix_ms, void* user)
+      : mono_(mono), unix_(unix_ms), user_(user) {}
+  uint64_t monotonic_ms() override {
+    if (!mono_) return mactls::system_clock().monotonic_ms();
+    // "Never goes backwards" is the Clock contract; a host clock that does
+    // is held at its highest reading so deadlines cannot underflow.
+    const uint64_t now = mono_(user_);
+    if (now > last_mono_) last_mono_ = now;
+    return last_mono_;
+  }
+  int64_t unix_ms() override { return unix_ ? unix_(user_) : mactls::system_clock().unix_ms(); }
+
+ private:
+  mactls_monotonic_ms_fn mono_;
+  mactls_unix_ms_fn unix_;
+  void* user_;
+  uint64_t last_mono_ = 0;
+};
+
+}  // namespace
 
 struct mactls_config {
   mactls::TrustStore trust;
   mactls::TicketStore* tickets = nullptr;  // not owned
   uint32_t connect_timeout_ms = mactls::ConnectionOptions().connect_timeout_ms;
   uint32_t handshake_timeout_ms = mactls::ConnectionOptions().handshake_timeout_ms;
+  bool has_transport = false;
+  mactls_transport transport{};
+  void* transport_user = nullptr;
+  mactls_entropy_fn entropy = nullptr;
+  void* entropy_user = nullptr;
+  mactls_monotonic_ms_fn clock_mono = nullptr;
+  mactls_unix_ms_fn clock_unix = nullptr;
+  void* clock_user = nullptr;
+  mactls_keylog_fn keylog = nullptr;
+  void* keylog_user = nullptr;
+  std::vector<std::string> alpn;
   std::string error;
 };
 
@@ -23,7 +103,19 @@ struct mactls_ticket_store {
 };
 
 struct mactls_conn {
+  // What Connection::New is given, kept so mactls_conn_set_dial can remake
+  // the (still idle) connection with other options.
+  mactls::ClientConfig client;
+  mactls::ConnectionOptions options;
+  std::string host;
+  uint16_t port = 0;
+  bool has_transport = false;
+  mactls_transport transport{};
+  void* transport_user = nullptr;
+  std::unique_ptr<CallbackRandom> random;  // when the config has an entropy callback
+  std::unique_ptr<CallbackClock> clock;    // when the config has clock callbacks
   std::unique_ptr<mactls::Connection> conn;
+  mutable std::string error;  // last_error(), with the entropy callback's reason when it failed
 };
 
 namespace {
@@ -98,6 +190,125 @@ const char* mactls_config_last_error(const mactls_config* cfg) {
   return cfg ? cfg->error.c_str() : kNullConfig;
 }
 
+// --------------------------------------------------- roots without files
+
+int mactls_config_add_embedded(mactls_config* cfg, const mactls_embedded_anchor* list, size_t n) {
+  if (!cfg) return -1;
+  if (!list && n) {
+    cfg->error = "no anchor list given";
+    return -1;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!list[i].der || !list[i].len) {
+      cfg->error = "embedded anchor " + std::to_string(i) + " is empty";
+      return -1;
+    }
+    const mactls::EmbeddedAnchor a = {list[i].der, list[i].len};
+    mactls::Status s = cfg->trust.add_embedded(&a, 1);  // the bytes are not copied
+    if (!s) {
+      cfg->error = "embedded anchor " + std::to_string(i) + ": " + s.what();
+      return -1;
+    }
+  }
+  cfg->error.clear();
+  return 0;
+}
+
+int mactls_config_add_pem(mactls_config* cfg, const char* pem, size_t len) {
+  if (!cfg) return -1;
+  if (!pem || !len) {
+    cfg->error = "no PEM text given";
+    return -1;
+  }
+  mactls::Status s = cfg->trust.add_pem(pem, len);
+  if (!s) {
+    cfg->error = std::string("cannot load PEM anchors from memory: ") + s.what();
+    return -1;
+  }
+  cfg->error.clear();
+  return 0;
+}
+
+int mactls_config_add_der(mactls_config* cfg, const unsigned char* der, size_t len) {
+  if (!cfg) return -1;
+  if (!der || !len) {
+    cfg->error = "no DER certificate given";
+    return -1;
+  }
+  mactls::Status s = cfg->trust.add_der(der, len);
+  if (!s) {
+    cfg->error = std::string("cannot load a DER anchor: ") + s.what();
+    return -1;
+  }
+  cfg->error.clear();
+  return 0;
+}
+
+// ------------------------------------------------- host callbacks, options
+
+int mactls_config_set_transport(mactls_config* cfg, const mactls_transport* ops, void* user) {
+  if (!cfg) return -1;
+  if (!ops) {
+    cfg->has_transport = false;
+    cfg->transport = mactls_transport{};
+    cfg->transport_user = nullptr;
+    return 0;
+  }
+  if (!mactls::callback_transport_complete(*ops)) {
+    cfg->error = "transport callbacks incomplete: connect_start, connect_poll, send, receive and close are required";
+    return -1;
+  }
+  cfg->has_transport = true;
+  cfg->transport = *ops;
+  cfg->transport_user = user;
+  cfg->error.clear();
+  return 0;
+}
+
+int mactls_config_set_entropy(mactls_config* cfg, mactls_entropy_fn fn, void* user) {
+  if (!cfg) return -1;
+  cfg->entropy = fn;
+  cfg->entropy_user = fn ? user : nullptr;
+  return 0;
+}
+
+int mactls_config_set_clock(mactls_config* cfg, mactls_monotonic_ms_fn monotonic,
+                            mactls_unix_ms_fn unix_ms, void* user) {
+  if (!cfg) return -1;
+  cfg->clock_mono = monotonic;
+  cfg->clock_unix = unix_ms;
+  cfg->clock_user = (monotonic || unix_ms) ? user : nullptr;
+  return 0;
+}
+
+int mactls_config_set_keylog(mactls_config* cfg, mactls_keylog_fn fn, void* user) {
+  if (!cfg) return -1;
+  cfg->keylog = fn;
+  cfg->keylog_user = fn ? user : nullptr;
+  return 0;
+}
+
+int mactls_config_set_alpn(mactls_config* cfg, const char* const* protocols, size_t n) {
+  if (!cfg) return -1;
+  if (!protocols && n) {
+    cfg->error = "no ALPN protocol list given";
+    return -1;
+  }
+  std::vector<std::string> list;
+  for (size_t i = 0; i < n; ++i) {
+    // RFC 7301 §3.1: ProtocolName<1..2^8-1>.
+    const size_t len = protocols[i] ? std::strlen(protocols[i]) : 0;
+    if (len == 0 || len > 255) {
+      cfg->error = "ALPN protocol " + std::to_string(i) + " must be 1..255 bytes (RFC 7301 §3.1)";
+      return -1;
+    }
+    list.push_back(protocols[i]);
+  }
+  cfg->alpn.swap(list);
+  cfg->error.clear();
+  return 0;
+}
+
 // ------------------------------------------------------------ ticket store
 
 mactls_ticket_store* mactls_ticket_store_new_memory(void) {
@@ -112,20 +323,70 @@ size_t mactls_ticket_store_count(const mactls_ticket_store* store) {
 
 // -------------------------------------------------------------- connection
 
+namespace {
+
+std::unique_ptr<mactls::Transport> make_transport(const mactls_conn& c) {
+  if (c.has_transport) return mactls::make_callback_transport(c.transport, c.transport_user);
+  return mactls::make_posix_transport();
+}
+
+// Makes (or remakes, while idle) the Connection from what the handle keeps.
+void make_connection(mactls_conn& c) {
+  c.conn = mactls::Connection::New(c.client, make_transport(c), c.host, c.port, c.options);
+}
+
+}  // namespace
+
 mactls_conn* mactls_conn_new(const mactls_config* cfg, const char* host, uint16_t port) {
   if (!cfg || !host || !*host) return nullptr;
-  mactls::ClientConfig cc;
-  // An empty trust store is left out, so the engine says "no trust anchors
-  // configured" instead of failing the chain with unknown_ca.
-  cc.trust = cfg->trust.size() ? &cfg->trust : nullptr;
-  cc.tickets = cfg->tickets;
-  mactls::ConnectionOptions opt;
-  opt.connect_timeout_ms = cfg->connect_timeout_ms;
-  opt.handshake_timeout_ms = cfg->handshake_timeout_ms;
   mactls_conn* c = new (std::nothrow) mactls_conn();
   if (!c) return nullptr;
-  c->conn = mactls::Connection::New(cc, mactls::make_posix_transport(), host, port, opt);
+  mactls::ClientConfig& cc = c->client;
+  // An empty trust store is left out, so Start() fails at once with the
+  // usage error "no trust anchors configured", before any DNS or TCP.
+  cc.trust = cfg->trust.size() ? &cfg->trust : nullptr;
+  cc.tickets = cfg->tickets;
+  cc.alpn = cfg->alpn;
+  if (cfg->entropy) {
+    c->random.reset(new (std::nothrow) CallbackRandom(cfg->entropy, cfg->entropy_user));
+    if (!c->random) {
+      delete c;
+      return nullptr;
+    }
+    cc.random = c->random.get();
+  }
+  if (cfg->clock_mono || cfg->clock_unix) {
+    c->clock.reset(new (std::nothrow) CallbackClock(cfg->clock_mono, cfg->clock_unix, cfg->clock_user));
+    if (!c->clock) {
+      delete c;
+      return nullptr;
+    }
+    cc.clock = c->clock.get();
+  }
+  if (cfg->keylog) {
+    const mactls_keylog_fn fn = cfg->keylog;
+    void* user = cfg->keylog_user;
+    cc.keylog = [fn, user](const char* label, const uint8_t* client_random, const uint8_t* secret,
+                           size_t secret_len) { fn(user, label, client_random, secret, secret_len); };
+  }
+  c->options.connect_timeout_ms = cfg->connect_timeout_ms;
+  c->options.handshake_timeout_ms = cfg->handshake_timeout_ms;
+  c->host = host;
+  c->port = port;
+  c->has_transport = cfg->has_transport;
+  c->transport = cfg->transport;
+  c->transport_user = cfg->transport_user;
+  make_connection(*c);
   return c;
+}
+
+int mactls_conn_set_dial(mactls_conn* conn, const char* dial_host, uint16_t dial_port) {
+  if (!conn || !dial_host || !*dial_host) return -1;
+  if (conn->conn->state() != mactls::ConnState::idle) return -1;
+  conn->options.dial_host = dial_host;
+  conn->options.dial_port = dial_port;
+  make_connection(*conn);  // nothing has been called on the idle one
+  return 0;
 }
 
 mactls_state mactls_conn_start(mactls_conn* conn) {
@@ -167,7 +428,18 @@ mactls_state mactls_conn_state(const mactls_conn* conn) {
 }
 
 const char* mactls_conn_last_error(const mactls_conn* conn) {
-  return conn ? conn->conn->last_error().c_str() : kNullConn;
+  if (!conn) return kNullConn;
+  if (conn->random && conn->random->failed() && conn->conn->state() == mactls::ConnState::failed) {
+    // The host's reason instead of the engine's generic sentence (which
+    // also claims an alert the engine did not send). Made once (the
+    // failure is final), so pointers returned earlier stay valid.
+    if (conn->error.empty())
+      conn->error = "the entropy source failed (" + conn->random->reason() +
+                    "); mactls does not fall back to another source, so the connection to " +
+                    conn->host + " failed";
+    return conn->error.c_str();
+  }
+  return conn->conn->last_error().c_str();
 }
 
 int mactls_conn_interest(const mactls_conn* conn, mactls_interest* out) {
@@ -227,7 +499,7 @@ int mactls_conn_info(const mactls_conn* conn, mactls_info* out) {
       err.origin() == mactls::ErrorOrigin::local || err.origin() == mactls::ErrorOrigin::peer;
   r.alert = has_alert ? uint8_t(err.alert()) : 0;
   r.alert_name = has_alert ? mactls::alert_name(err.alert()) : "";
-  r.error = c.last_error().c_str();
+  r.error = mactls_conn_last_error(conn);
   *out = r;
   return 0;
 }
