@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "async/c_handles.h"
 #include "async/callback_transport.h"
 #include "mactls/connection.h"
 #include "mactls/mactls.h"
@@ -25,83 +26,6 @@ static_assert(sizeof(int) == 4, "mactls_u32 is unsigned int in C89 mode");
 static_assert(sizeof(long long) == 8, "mactls_i64 is long long in C89 mode");
 static_assert(sizeof(mactls_u32) == 4 && sizeof(mactls_u64) == 8, "fixed widths");
 
-namespace {
-
-// Entropy from the host's callback. A failing callback leaves the source
-// failed for good: it fills zeros from then on, and the engine, which
-// checks failed() after each draw, fails the connection before any of
-// those bytes leave (RandomSource's contract).
-class CallbackRandom final : public mactls::RandomSource {
- public:
-  CallbackRandom(mactls_entropy_fn fn, void* user) : fn_(fn), user_(user) {}
-  void fill(uint8_t* out, size_t len) override {
-    if (!failed_) {
-      char err[256];
-      std::memset(err, 0, sizeof err);
-      if (fn_(user_, out, len, err, sizeof err) == 0) return;
-      err[sizeof err - 1] = '\0';
-      failed_ = true;
-      reason_ = err[0] ? err : "the entropy callback failed without a reason";
-    }
-    std::memset(out, 0, len);
-  }
-  bool failed() const override { return failed_; }
-  const std::string& reason() const { return reason_; }
-
- private:
-  mactls_entropy_fn fn_;
-  void* user_;
-  bool failed_ = false;
-  std::string reason_;
-};
-
-// Time from the host's callbacks; a missing one reads the system clock.
-class CallbackClock final : public mactls::Clock {
- public:
-  CallbackClock(mactls_monotonic_ms_fn mono, mactls_unix_ms_fn unix_ms, void* user)
-      : mono_(mono), unix_(unix_ms), user_(user) {}
-  uint64_t monotonic_ms() override {
-    if (!mono_) return mactls::system_clock().monotonic_ms();
-    // "Never goes backwards" is the Clock contract; a host clock that does
-    // is held at its highest reading so deadlines cannot underflow.
-    const uint64_t now = mono_(user_);
-    if (now > last_mono_) last_mono_ = now;
-    return last_mono_;
-  }
-  int64_t unix_ms() override { return unix_ ? unix_(user_) : mactls::system_clock().unix_ms(); }
-
- private:
-  mactls_monotonic_ms_fn mono_;
-  mactls_unix_ms_fn unix_;
-  void* user_;
-  uint64_t last_mono_ = 0;
-};
-
-}  // namespace
-
-struct mactls_config {
-  mactls::TrustStore trust;
-  mactls::TicketStore* tickets = nullptr;  // not owned
-  uint32_t connect_timeout_ms = mactls::ConnectionOptions().connect_timeout_ms;
-  uint32_t handshake_timeout_ms = mactls::ConnectionOptions().handshake_timeout_ms;
-  bool has_transport = false;
-  mactls_transport transport{};
-  void* transport_user = nullptr;
-  mactls_entropy_fn entropy = nullptr;
-  void* entropy_user = nullptr;
-  mactls_monotonic_ms_fn clock_mono = nullptr;
-  mactls_unix_ms_fn clock_unix = nullptr;
-  void* clock_user = nullptr;
-  mactls_keylog_fn keylog = nullptr;
-  void* keylog_user = nullptr;
-  std::vector<std::string> alpn;
-  std::string error;
-};
-
-struct mactls_ticket_store {
-  mactls::MemoryTicketStore store;
-};
-
 struct mactls_conn {
   // What Connection::New is given, kept so mactls_conn_set_dial can remake
   // the (still idle) connection with other options.
@@ -112,8 +36,7 @@ struct mactls_conn {
   bool has_transport = false;
   mactls_transport transport{};
   void* transport_user = nullptr;
-  std::unique_ptr<CallbackRandom> random;  // when the config has an entropy callback
-  std::unique_ptr<CallbackClock> clock;    // when the config has clock callbacks
+  mactls::capi::HostSources sources;  // entropy and clock adapters, when the config has callbacks
   std::unique_ptr<mactls::Connection> conn;
   mutable std::string error;  // last_error(), with the entropy callback's reason when it failed
 };
@@ -147,6 +70,72 @@ static_assert(int(mactls::ErrorOrigin::usage) == MACTLS_ORIGIN_USAGE, "origin mi
 mactls_state to_c(mactls::ConnState s) { return mactls_state(int(s)); }
 
 }  // namespace
+
+namespace mactls::capi {
+
+bool make_client_config(const mactls_config& cfg, ClientConfig* cc, HostSources* sources) {
+  // An empty trust store is left out, so Start() fails at once with the
+  // usage error "no trust anchors configured", before any DNS or TCP.
+  cc->trust = cfg.trust.size() ? &cfg.trust : nullptr;
+  cc->tickets = cfg.tickets;
+  cc->alpn = cfg.alpn;
+  if (cfg.entropy) {
+    sources->random.reset(new (std::nothrow) CallbackRandom(cfg.entropy, cfg.entropy_user));
+    if (!sources->random) return false;
+    cc->random = sources->random.get();
+  }
+  if (cfg.clock_mono || cfg.clock_unix) {
+    sources->clock.reset(new (std::nothrow) CallbackClock(cfg.clock_mono, cfg.clock_unix, cfg.clock_user));
+    if (!sources->clock) return false;
+    cc->clock = sources->clock.get();
+  }
+  if (cfg.keylog) {
+    const mactls_keylog_fn fn = cfg.keylog;
+    void* user = cfg.keylog_user;
+    cc->keylog = [fn, user](const char* label, const uint8_t* client_random, const uint8_t* secret,
+                            size_t secret_len) { fn(user, label, client_random, secret, secret_len); };
+  }
+  return true;
+}
+
+void fill_engine_info(const ConnectionInfo& i, const Status& err, mactls_info* out) {
+  mactls_info r;
+  std::memset(&r, 0, sizeof r);
+  r.state = MACTLS_STATE_IDLE;
+  r.version = i.version;
+  r.version_name = tls_version_name(i.version);
+  r.cipher_suite = i.cipher_suite;
+  r.cipher_suite_name = tls_cipher_suite_name(i.cipher_suite);
+  r.group = i.group;
+  r.group_name = tls_group_name(i.group);
+  r.signature_scheme = i.signature_scheme;
+  r.signature_scheme_name = tls_signature_scheme_name(i.signature_scheme);
+  r.hello_retry = i.hello_retry ? 1 : 0;
+  r.alpn = i.alpn.c_str();
+  r.peer_identity = i.peer_identity.c_str();
+  r.peer_chain_len = i.peer_chain.size();
+  r.ticket_offered = i.ticket_offered ? 1 : 0;
+  r.resumed = i.resumed ? 1 : 0;
+  r.declined = i.declined ? 1 : 0;
+  r.psk_dropped_after_hrr = i.psk_dropped_after_hrr ? 1 : 0;
+  r.tickets_received = i.tickets_received;
+  r.tickets_stored = i.tickets_stored;
+  r.error_origin = mactls_error_origin(int(err.origin()));
+  // Only protocol failures carry a real alert; transport, timeout and usage
+  // failures report none.
+  const bool has_alert = err.origin() == ErrorOrigin::local || err.origin() == ErrorOrigin::peer;
+  r.alert = has_alert ? uint8_t(err.alert()) : 0;
+  r.alert_name = has_alert ? alert_name(err.alert()) : "";
+  r.error = "";
+  *out = r;
+}
+
+std::string entropy_failure_text(const CallbackRandom& random, const std::string& host) {
+  return "the entropy source failed (" + random.reason() +
+         "); mactls does not fall back to another source, so the connection to " + host + " failed";
+}
+
+}  // namespace mactls::capi
 
 extern "C" {
 
@@ -341,33 +330,9 @@ mactls_conn* mactls_conn_new(const mactls_config* cfg, const char* host, uint16_
   if (!cfg || !host || !*host) return nullptr;
   mactls_conn* c = new (std::nothrow) mactls_conn();
   if (!c) return nullptr;
-  mactls::ClientConfig& cc = c->client;
-  // An empty trust store is left out, so Start() fails at once with the
-  // usage error "no trust anchors configured", before any DNS or TCP.
-  cc.trust = cfg->trust.size() ? &cfg->trust : nullptr;
-  cc.tickets = cfg->tickets;
-  cc.alpn = cfg->alpn;
-  if (cfg->entropy) {
-    c->random.reset(new (std::nothrow) CallbackRandom(cfg->entropy, cfg->entropy_user));
-    if (!c->random) {
-      delete c;
-      return nullptr;
-    }
-    cc.random = c->random.get();
-  }
-  if (cfg->clock_mono || cfg->clock_unix) {
-    c->clock.reset(new (std::nothrow) CallbackClock(cfg->clock_mono, cfg->clock_unix, cfg->clock_user));
-    if (!c->clock) {
-      delete c;
-      return nullptr;
-    }
-    cc.clock = c->clock.get();
-  }
-  if (cfg->keylog) {
-    const mactls_keylog_fn fn = cfg->keylog;
-    void* user = cfg->keylog_user;
-    cc.keylog = [fn, user](const char* label, const uint8_t* client_random, const uint8_t* secret,
-                           size_t secret_len) { fn(user, label, client_random, secret, secret_len); };
+  if (!mactls::capi::make_client_config(*cfg, &c->client, &c->sources)) {
+    delete c;
+    return nullptr;
   }
   c->options.connect_timeout_ms = cfg->connect_timeout_ms;
   c->options.handshake_timeout_ms = cfg->handshake_timeout_ms;
@@ -429,14 +394,12 @@ mactls_state mactls_conn_state(const mactls_conn* conn) {
 
 const char* mactls_conn_last_error(const mactls_conn* conn) {
   if (!conn) return kNullConn;
-  if (conn->random && conn->random->failed() && conn->conn->state() == mactls::ConnState::failed) {
+  const mactls::capi::CallbackRandom* random = conn->sources.random.get();
+  if (random && random->failed() && conn->conn->state() == mactls::ConnState::failed) {
     // The host's reason instead of the engine's generic sentence (which
     // also claims an alert the engine did not send). Made once (the
     // failure is final), so pointers returned earlier stay valid.
-    if (conn->error.empty())
-      conn->error = "the entropy source failed (" + conn->random->reason() +
-                    "); mactls does not fall back to another source, so the connection to " +
-                    conn->host + " failed";
+    if (conn->error.empty()) conn->error = mactls::capi::entropy_failure_text(*random, conn->host);
     return conn->error.c_str();
   }
   return conn->conn->last_error().c_str();
@@ -460,25 +423,8 @@ int mactls_conn_info(const mactls_conn* conn, mactls_info* out) {
   const mactls::ConnectionStats& st = c.stats();
   const mactls::Status err = c.error();
   mactls_info r;
+  mactls::capi::fill_engine_info(i, err, &r);
   r.state = to_c(c.state());
-  r.version = i.version;
-  r.version_name = mactls::tls_version_name(i.version);
-  r.cipher_suite = i.cipher_suite;
-  r.cipher_suite_name = mactls::tls_cipher_suite_name(i.cipher_suite);
-  r.group = i.group;
-  r.group_name = mactls::tls_group_name(i.group);
-  r.signature_scheme = i.signature_scheme;
-  r.signature_scheme_name = mactls::tls_signature_scheme_name(i.signature_scheme);
-  r.hello_retry = i.hello_retry ? 1 : 0;
-  r.alpn = i.alpn.c_str();
-  r.peer_identity = i.peer_identity.c_str();
-  r.peer_chain_len = i.peer_chain.size();
-  r.ticket_offered = i.ticket_offered ? 1 : 0;
-  r.resumed = i.resumed ? 1 : 0;
-  r.declined = i.declined ? 1 : 0;
-  r.psk_dropped_after_hrr = i.psk_dropped_after_hrr ? 1 : 0;
-  r.tickets_received = i.tickets_received;
-  r.tickets_stored = i.tickets_stored;
   r.wire_bytes_sent = st.wire_bytes_sent;
   r.wire_bytes_received = st.wire_bytes_received;
   r.app_bytes_written = st.app_bytes_written;
@@ -492,13 +438,6 @@ int mactls_conn_info(const mactls_conn* conn, mactls_info* out) {
   r.first_byte_ms = st.first_byte_ms;
   r.end_ms = st.end_ms;
   r.close_notify_received = st.close_notify_received ? 1 : 0;
-  r.error_origin = mactls_error_origin(int(err.origin()));
-  // Only protocol failures carry a real alert; transport, timeout and usage
-  // failures report none.
-  const bool has_alert =
-      err.origin() == mactls::ErrorOrigin::local || err.origin() == mactls::ErrorOrigin::peer;
-  r.alert = has_alert ? uint8_t(err.alert()) : 0;
-  r.alert_name = has_alert ? mactls::alert_name(err.alert()) : "";
   r.error = mactls_conn_last_error(conn);
   *out = r;
   return 0;
