@@ -28,19 +28,22 @@
  *   mactls_conn_dispose(c);
  *   mactls_config_free(cfg);  mactls_ticket_store_free(tickets);
  *
- * Why a transport of callbacks, not a bytes-in/bytes-out C engine: the
- * browser already drives every other network object with New / Start /
- * Pump / Write / Read / Close / Dispose, and Open Transport endpoints are
- * non-blocking streams with exactly the five operations of
- * mactls_transport. With callbacks the host writes those five small
- * functions once, and the pump keeps doing what it does for POSIX: flush
- * before reading, bounded buffers, per-pump receive budget, connect and
- * handshake deadlines, tickets arriving after the handshake, the alert sent
- * before a failure closes the stream, the close_notify flush. A bytes API
- * would hand every one of those rules to each host to get right again (the
- * BearSSL br_ssl_engine lesson: most bugs in embeddings are in the caller's
- * loop). The engine underneath stays bytes in / bytes out (mactls/client.h),
- * so such an API can be added later without changing this one.
+ * Two ways in for a host without POSIX; the first is the one to use.
+ * 1. A transport of callbacks (mactls_transport) under mactls_conn: the
+ *    browser already drives every other network object with New / Start /
+ *    Pump / Write / Read / Close / Dispose, and Open Transport endpoints
+ *    are non-blocking streams with exactly the five operations of
+ *    mactls_transport. The host writes those five small functions once,
+ *    and the pump keeps doing what it does for POSIX: flush before
+ *    reading, bounded buffers, a per-pump receive budget, connect and
+ *    handshake deadlines, tickets arriving after the handshake, the alert
+ *    sent before a failure closes the stream, the close_notify flush.
+ * 2. The bytes-in/bytes-out engine (mactls_engine_*), for a host whose
+ *    loop must own the stream itself. It hands every one of those rules to
+ *    the host to get right again (the BearSSL br_ssl_engine lesson: most
+ *    bugs in embeddings are in the caller's loop), so it is the second
+ *    choice, kept small. Both sit on the same I/O-free engine
+ *    (mactls/client.h).
  *
  * Threads: a handle is used by one thread at a time; different
  * connections may run on different threads as long as they do not share a
@@ -376,6 +379,78 @@ const char* mactls_conn_peer_cert(const mactls_conn* conn, size_t i);
 
 /** "idle", "connecting", ... */
 const char* mactls_state_name(mactls_state s);
+
+/* ----------------------------------- bytes in, bytes out (no transport) */
+
+/* For a host with its own loop and its own stream: the TLS engine alone,
+ * BearSSL-style. The host moves the bytes: it sends what
+ * mactls_engine_output() shows and reports how much left with
+ * mactls_engine_output_done(); it hands every byte received to
+ * mactls_engine_feed(). There are no deadlines here (the host keeps its
+ * own), no transport and no close of any stream. The config's trust
+ * anchors, ticket store, entropy, clock, key log and ALPN apply; its
+ * transport and timeouts do not. Same NULL-handle, threading and lifetime
+ * rules as a mactls_conn. */
+
+typedef struct mactls_engine mactls_engine; /**< one TLS session, no I/O */
+
+/** States of an engine (mirror mactls::Client::State). */
+typedef enum mactls_engine_state {
+  MACTLS_ENGINE_IDLE = 0,        /**< made, not started */
+  MACTLS_ENGINE_HANDSHAKING = 1, /**< ClientHello made, waiting for the server */
+  MACTLS_ENGINE_OPEN = 2,        /**< application data flows */
+  MACTLS_ENGINE_PEER_CLOSED = 3, /**< the server sent close_notify; writing still works until close */
+  MACTLS_ENGINE_CLOSED = 4,      /**< mactls_engine_close() was called */
+  MACTLS_ENGINE_FAILED = 5       /**< fatal error; any alert for the server is in the output */
+} mactls_engine_state;
+
+/** An engine for `host` (SNI, certificate check, ticket lookup) and `port`
+ * (ticket lookup) with a copy of the config's settings. NULL if cfg or
+ * host is NULL or host is empty, or when out of memory. */
+mactls_engine* mactls_engine_new(const mactls_config* cfg, const char* host, mactls_u16 port);
+/** Checks the config (no trust anchors etc. fail here with origin USAGE and
+ * nothing in the output) and makes the ClientHello into the output.
+ * Returns 0, or -1 (reason in mactls_engine_last_error()). Only once. */
+int mactls_engine_start(mactls_engine* e);
+/** The bytes waiting to be sent; *len receives their count (0: none). The
+ * pointer is valid until the next call on `e` other than this one and
+ * mactls_engine_state/last_error/info. NULL e or len: NULL and no count. */
+const unsigned char* mactls_engine_output(mactls_engine* e, size_t* len);
+/** Drops the first `n` bytes of the output (they were sent); n larger than
+ * the output drops it all. */
+void mactls_engine_output_done(mactls_engine* e, size_t n);
+/** Hands `len` received bytes to the engine; *consumed (may be NULL)
+ * receives how many it took: fewer than len only while received
+ * application data waits for mactls_engine_read() (then read and feed the
+ * rest again). Answers (handshake messages, alerts, KeyUpdate) go to the
+ * output. Returns 0, or -1 on a fatal error (the alert for the server is
+ * in the output: send it, then drop the stream). */
+int mactls_engine_feed(mactls_engine* e, const void* data, size_t len, size_t* consumed);
+/** Encrypts `len` bytes into the output; only while OPEN or PEER_CLOSED.
+ * Returns 0, or -1 (reason in mactls_engine_last_error()). The output grows
+ * by about len + 22 bytes per 16 KB: send it before writing much more. */
+int mactls_engine_write(mactls_engine* e, const void* data, size_t len);
+/** Copies up to `cap` bytes of received application data into `buf`;
+ * returns the count (0 when none waits). */
+size_t mactls_engine_read(mactls_engine* e, void* buf, size_t cap);
+/** Bytes of application data waiting for mactls_engine_read(). */
+size_t mactls_engine_readable(const mactls_engine* e);
+/** Puts close_notify into the output and stops accepting writes. Returns 0
+ * or -1. */
+int mactls_engine_close(mactls_engine* e);
+/** Current state (FAILED for NULL). */
+mactls_engine_state mactls_engine_state_of(const mactls_engine* e);
+/** The failure in words once FAILED; before that, why the latest call
+ * returned -1 without failing the engine (start without anchors, write
+ * before OPEN, ...); "" otherwise; a fixed message for NULL. */
+const char* mactls_engine_last_error(const mactls_engine* e);
+/** Fills *out with the engine's findings (version, suite, group, ALPN,
+ * resumption report, failure); the connection counters and times are 0 and
+ * `state` maps IDLE/HANDSHAKING/OPEN/CLOSED/FAILED (PEER_CLOSED as OPEN).
+ * Returns 0, or -1 for NULL arguments. */
+int mactls_engine_info(const mactls_engine* e, mactls_info* out);
+/** Wipes every key and buffer and frees the engine (NULL is fine). */
+void mactls_engine_free(mactls_engine* e);
 
 #ifdef __cplusplus
 }
