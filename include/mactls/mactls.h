@@ -40,10 +40,9 @@
  *    sent before a failure closes the stream, the close_notify flush.
  * 2. The bytes-in/bytes-out engine (mactls_engine_*), for a host whose
  *    loop must own the stream itself. It hands every one of those rules to
- *    the host to get right again (the BearSSL br_ssl_engine lesson: most
- *    bugs in embeddings are in the caller's loop), so it is the second
- *    choice, kept small. Both sit on the same I/O-free engine
- *    (mactls/client.h).
+ *    the host to get right again (BearSSL puts its br_sslio wrapper over
+ *    its engine for the same reason), so it is the second choice, kept
+ *    small. Both sit on the same I/O-free engine (mactls/client.h).
  *
  * Threads: a handle is used by one thread at a time; different
  * connections may run on different threads as long as they do not share a
