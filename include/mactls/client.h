@@ -136,8 +136,14 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   /// Writes the ClientHello (taking a ticket from the store if one fits)
-  /// into `out`. Call once.
+  /// into `out`. Call once. Fails (origin local, nothing written) when the
+  /// RandomSource reports failed() after drawing the hello's randomness.
   Status start(std::vector<uint8_t>& out);
+
+  /// The usage errors start() would report (no trust anchors, unknown or
+  /// inconsistent suites/groups/key shares, bad ALPN names), without
+  /// starting: lets an adapter refuse a bad config before any DNS or TCP.
+  Status check_config() const;
 
   /// Consumes bytes received from the server. Records that complete are
   /// processed; partial ones are kept. Bytes to send (handshake messages,

@@ -197,8 +197,11 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   /// idle → connecting (or failed). Resolves the name (may block: see
-  /// make_posix_transport) and starts the connect. Calling it in any other
-  /// state is a usage error that changes nothing. Returns the failure, if any.
+  /// make_posix_transport) and starts the connect. A config the engine
+  /// would refuse (Client::check_config(): no trust anchors, ...) fails
+  /// first, with origin usage, before the transport is touched. Calling it
+  /// in any other state is a usage error that changes nothing. Returns the
+  /// failure, if any.
   Status Start();
 
   /// One non-blocking step: advance the connect, flush pending output, then

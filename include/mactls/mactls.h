@@ -1,39 +1,93 @@
 /* mactls — the C façade over the cooperative pump API (mactls/connection.h).
  *
- * Plain C99 (also valid C++): opaque handles, C enums, no C++ types. Every
- * function accepts NULL handles and then does nothing harmful (returns 0,
- * -1, MACTLS_STATE_FAILED or a fixed message, as documented). Nothing
- * blocks except mactls_conn_start() (host name resolution), nothing throws,
- * nothing starts a thread.
+ * C89 (checked with -std=c89 -pedantic-errors, as Mac OS 9 toolchains
+ * need), C99 and C++: opaque handles, C enums, no C++ types, no // comments.
+ * Every function accepts NULL handles and then does nothing harmful
+ * (returns 0, -1, MACTLS_STATE_FAILED or a fixed message, as documented).
+ * Nothing blocks except mactls_conn_start() with the default POSIX
+ * transport (host name resolution), nothing throws, nothing starts a thread.
  *
  *   mactls_config* cfg = mactls_config_new();
- *   if (mactls_config_load_ca_file(cfg, "/etc/ssl/certs/ca-certificates.crt") != 0)
+ *   if (mactls_config_add_embedded(cfg, kRoots, kRoots_count) != 0)
  *     fprintf(stderr, "%s\n", mactls_config_last_error(cfg));
+ *   mactls_config_set_transport(cfg, &my_transport, my_ctx);   optional
+ *   mactls_config_set_entropy(cfg, my_entropy, my_ctx);        optional
  *   mactls_ticket_store* tickets = mactls_ticket_store_new_memory();
  *   mactls_config_set_ticket_store(cfg, tickets);
  *   mactls_conn* c = mactls_conn_new(cfg, "example.com", 443);
  *   mactls_conn_start(c);
- *   for (;;) {                       // the host's event loop
- *     uint32_t ev;
+ *   for (;;) {                        the host's event loop
+ *     mactls_u32 ev;
  *     mactls_state s = mactls_conn_pump(c, &ev);
  *     if (ev & MACTLS_EVENT_WRITABLE) mactls_conn_write(c, req, req_len);
  *     if (ev & MACTLS_EVENT_READABLE) while ((n = mactls_conn_read(c, buf, sizeof buf)) > 0) ...;
  *     if (s == MACTLS_STATE_CLOSED || s == MACTLS_STATE_FAILED) break;
+ *     wait for the transport (mactls_conn_interest()) or the next tick
  *   }
  *   if (mactls_conn_state(c) == MACTLS_STATE_FAILED) puts(mactls_conn_last_error(c));
  *   mactls_conn_dispose(c);
  *   mactls_config_free(cfg);  mactls_ticket_store_free(tickets);
  *
+ * Two ways in for a host without POSIX; the first is the one to use.
+ * 1. A transport of callbacks (mactls_transport) under mactls_conn: the
+ *    browser already drives every other network object with New / Start /
+ *    Pump / Write / Read / Close / Dispose, and Open Transport endpoints
+ *    are non-blocking streams with exactly the five operations of
+ *    mactls_transport. The host writes those five small functions once,
+ *    and the pump keeps doing what it does for POSIX: flush before
+ *    reading, bounded buffers, a per-pump receive budget, connect and
+ *    handshake deadlines, tickets arriving after the handshake, the alert
+ *    sent before a failure closes the stream, the close_notify flush.
+ * 2. The bytes-in/bytes-out engine (mactls_engine_*), for a host whose
+ *    loop must own the stream itself. It hands every one of those rules to
+ *    the host to get right again (BearSSL puts its br_sslio wrapper over
+ *    its engine for the same reason), so it is the second choice, kept
+ *    small. Both sit on the same I/O-free engine (mactls/client.h).
+ *
+ * Threads: a handle is used by one thread at a time; different
+ * connections may run on different threads as long as they do not share a
+ * ticket store or a config being changed. Callbacks are called only from
+ * inside the mactls call that needs them, on the caller's thread.
+ *
  * Lifetimes: a config and the ticket store set on it must outlive every
- * connection made from them. Strings returned by getters belong to the
- * handle and stay valid until the next call that may change it
- * (start, pump, write, read, close, dispose, or a config setter).
+ * connection made from them (the trust anchors live in the config).
+ * Settings are copied into a connection when mactls_conn_new() makes it;
+ * later config changes affect only later connections. Strings returned by
+ * getters belong to the handle and stay valid until the next call that may
+ * change it (start, pump, write, read, close, dispose, or a config setter).
  */
 #ifndef MACTLS_MACTLS_H
 #define MACTLS_MACTLS_H
 
 #include <stddef.h>
+
+/* Fixed-width integers. <stdint.h> from C99 and C++; a C89 compiler (the
+ * Mac OS 9 ones) may have none, so the types come from the base types
+ * there: char is 8 bits, short 16 and int 32 on every target mactls builds
+ * for (the library checks this when it is compiled), and 64-bit integers
+ * are `long long`, an extension of every such compiler (gcc wants it
+ * marked as one under -pedantic). Define MACTLS_HAVE_STDINT_H to use
+ * <stdint.h> in C89 mode as well. */
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L) || \
+    defined(MACTLS_HAVE_STDINT_H)
 #include <stdint.h>
+typedef uint8_t mactls_u8;   /**< unsigned 8 bits */
+typedef uint16_t mactls_u16; /**< unsigned 16 bits */
+typedef uint32_t mactls_u32; /**< unsigned 32 bits */
+typedef int64_t mactls_i64;  /**< signed 64 bits */
+typedef uint64_t mactls_u64; /**< unsigned 64 bits */
+#else
+typedef unsigned char mactls_u8;
+typedef unsigned short mactls_u16;
+typedef unsigned int mactls_u32;
+#ifdef __GNUC__
+__extension__ typedef long long mactls_i64;
+__extension__ typedef unsigned long long mactls_u64;
+#else
+typedef long long mactls_i64;
+typedef unsigned long long mactls_u64;
+#endif
+#endif
 
 #include "mactls/version.h"
 
@@ -94,9 +148,131 @@ size_t mactls_config_ca_count(const mactls_config* cfg);
  * owned and must outlive the config's connections. Returns 0, -1 for NULL cfg. */
 int mactls_config_set_ticket_store(mactls_config* cfg, mactls_ticket_store* store);
 /** Connect and handshake deadlines in milliseconds (0 = none). Returns 0, -1 for NULL. */
-int mactls_config_set_timeouts(mactls_config* cfg, uint32_t connect_ms, uint32_t handshake_ms);
+int mactls_config_set_timeouts(mactls_config* cfg, mactls_u32 connect_ms, mactls_u32 handshake_ms);
 /** The last config error in words; "" if none. */
 const char* mactls_config_last_error(const mactls_config* cfg);
+
+/* ------------------------------------------------ roots without files */
+
+/** One root certificate compiled into the program: `der` points to `len`
+ * bytes of DER. `pem2cpp --c` writes arrays of these (and their header). */
+typedef struct mactls_embedded_anchor {
+  const unsigned char* der; /**< DER certificate; not copied */
+  size_t len;               /**< its length in bytes */
+} mactls_embedded_anchor;
+
+/** Adds `n` compiled-in anchors. Neither the list nor the bytes are copied:
+ * the bytes must outlive the config (static arrays do). Each is parsed
+ * once, now. Returns 0, or -1 with the reason (which entry, why) in
+ * mactls_config_last_error(); the entries before the bad one stay added. */
+int mactls_config_add_embedded(mactls_config* cfg, const mactls_embedded_anchor* list, size_t n);
+/** Adds every usable CERTIFICATE of `len` bytes of PEM text in memory (the
+ * text is copied; other blocks are skipped). Fails (-1, reason in
+ * mactls_config_last_error()) on text without a usable certificate or
+ * ending inside a CERTIFICATE block; nothing is added then. */
+int mactls_config_add_pem(mactls_config* cfg, const char* pem, size_t len);
+/** Adds one DER certificate of `len` bytes (copied). Returns 0, or -1 with
+ * the reason in mactls_config_last_error(). */
+int mactls_config_add_der(mactls_config* cfg, const unsigned char* der, size_t len);
+
+/* ------------------------------------------- bring your own transport */
+
+/** Result of one transport callback. */
+typedef enum mactls_io {
+  MACTLS_IO_OK = 0,          /**< connect: connected; send/receive: *moved > 0 bytes moved */
+  MACTLS_IO_WOULD_BLOCK = 1, /**< connect: still in progress; send/receive: nothing now (not an error) */
+  MACTLS_IO_EOF = 2,         /**< receive only: the peer ended its side in order (TCP FIN) */
+  MACTLS_IO_ERROR = 3        /**< failed; the callback wrote the reason into `err` */
+} mactls_io;
+
+/** A non-blocking byte stream made of the host's functions (Open Transport
+ * endpoints on Mac OS 9, anything elsewhere), used instead of the default
+ * POSIX TCP transport. None of them may block. Every callback gets the
+ * `user` pointer given to mactls_config_set_transport() and, after
+ * connect_start, the per-connection `stream` it stored. `err` is a buffer
+ * of `err_cap` (>= 128) bytes, empty on entry: on MACTLS_IO_ERROR write a
+ * reason for a person there ("connect to 10.0.0.1:443: refused"); mactls
+ * puts it into mactls_conn_last_error() and NUL-terminates it itself. */
+typedef struct mactls_transport {
+  /** Starts connecting to `host` (a name or an IP literal) on `port`; may
+   * store a per-connection pointer in *stream (NULL on entry). Returns OK
+   * (connected at once), WOULD_BLOCK (in progress: connect_poll follows)
+   * or ERROR. Called once per connection, from mactls_conn_start(). */
+  mactls_io (*connect_start)(void* user, const char* host, mactls_u16 port, void** stream,
+                             char* err, size_t err_cap);
+  /** Advances a connect that connect_start left in progress: OK,
+   * WOULD_BLOCK or ERROR. Called from mactls_conn_pump(). */
+  mactls_io (*connect_poll)(void* user, void* stream, char* err, size_t err_cap);
+  /** Sends up to `len` (> 0) bytes: OK with *sent set (a short count is
+   * normal), WOULD_BLOCK, or ERROR. */
+  mactls_io (*send)(void* user, void* stream, const unsigned char* data, size_t len,
+                    size_t* sent, char* err, size_t err_cap);
+  /** Receives up to `cap` (> 0) bytes into `buf`: OK with *received set,
+   * WOULD_BLOCK, EOF, or ERROR. */
+  mactls_io (*receive)(void* user, void* stream, unsigned char* buf, size_t cap,
+                       size_t* received, char* err, size_t err_cap);
+  /** Releases the stream. Called exactly once for each connect_start
+   * (whatever it returned, with whatever it stored in *stream, maybe NULL),
+   * when the connection closes, fails or is disposed; no callback follows
+   * for that stream. */
+  void (*close)(void* user, void* stream);
+  /** Optional (may be NULL): an OS handle for mactls_conn_interest()'s fd,
+   * or -1. */
+  int (*native_handle)(void* user, void* stream);
+} mactls_transport;
+
+/** Makes later connections of `cfg` use the host's transport (`ops` is
+ * copied; `user` is passed to every callback and must outlive those
+ * connections). NULL `ops` goes back to the default POSIX TCP transport.
+ * Returns 0, or -1 (NULL cfg, or a required callback missing: all but
+ * native_handle are required; reason in mactls_config_last_error()). */
+int mactls_config_set_transport(mactls_config* cfg, const mactls_transport* ops, void* user);
+
+/* ------------------------------------------------ randomness and time */
+
+/** Fills `out` with `len` cryptographically secure random bytes and returns
+ * 0, or returns non-zero (optionally with a reason written into `err`, a
+ * buffer of `err_cap` bytes) when it cannot. A failure fails the
+ * connection (origin LOCAL, "the entropy source failed: ...") before any
+ * byte of the handshake is sent: mactls never falls back to another source
+ * or to predictable bytes. */
+typedef int (*mactls_entropy_fn)(void* user, unsigned char* out, size_t len, char* err,
+                                 size_t err_cap);
+/** Makes later connections of `cfg` draw every random byte (client random,
+ * session id, ECDHE keys) from `fn` with `user`; NULL `fn` goes back to the
+ * system source (getrandom). `user` must outlive those connections.
+ * Returns 0, -1 for NULL cfg. */
+int mactls_config_set_entropy(mactls_config* cfg, mactls_entropy_fn fn, void* user);
+
+/** Milliseconds from an arbitrary fixed origin that never go backwards
+ * (timeouts). */
+typedef mactls_u64 (*mactls_monotonic_ms_fn)(void* user);
+/** Milliseconds since 1970-01-01T00:00:00Z (certificate validity, ticket
+ * ages and expiry). */
+typedef mactls_i64 (*mactls_unix_ms_fn)(void* user);
+/** Makes later connections of `cfg` read time from the host: `monotonic`
+ * and `unix_ms`, each called with `user`; a NULL one keeps the system
+ * clock for that reading. `user` must outlive those connections. Returns
+ * 0, -1 for NULL cfg. */
+int mactls_config_set_clock(mactls_config* cfg, mactls_monotonic_ms_fn monotonic,
+                            mactls_unix_ms_fn unix_ms, void* user);
+
+/* ------------------------------------------------ the rest of the API */
+
+/** NSS key log line parts: `label` ("CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+ * ...), the 32-byte client random, the secret. Pointers are valid during
+ * the call only. For debugging (e.g. Wireshark) only: it hands out keys. */
+typedef void (*mactls_keylog_fn)(void* user, const char* label, const unsigned char* client_random,
+                                 const unsigned char* secret, size_t secret_len);
+/** Calls `fn` with `user` for every traffic secret of later connections
+ * (NULL turns it off). Returns 0, -1 for NULL cfg. */
+int mactls_config_set_keylog(mactls_config* cfg, mactls_keylog_fn fn, void* user);
+
+/** ALPN (RFC 7301): offers `n` protocol names in preference order
+ * ("h2", "http/1.1"), copied; n == 0 offers none. Returns 0, or -1 (NULL
+ * cfg, a NULL list with n > 0, or a name empty or over 255 bytes: reason
+ * in mactls_config_last_error(), nothing changed). */
+int mactls_config_set_alpn(mactls_config* cfg, const char* const* protocols, size_t n);
 
 /* ------------------------------------------------------ ticket store */
 
@@ -111,18 +287,30 @@ size_t mactls_ticket_store_count(const mactls_ticket_store* store);
 /* -------------------------------------------------------- connection */
 
 /** A connection to `host` (name for SNI, certificate check, ticket lookup)
- * on `port` over non-blocking POSIX TCP. NULL if cfg or host is NULL or
- * host is empty, or when out of memory. Nothing happens on the network yet. */
-mactls_conn* mactls_conn_new(const mactls_config* cfg, const char* host, uint16_t port);
-/** Resolves the host name (this BLOCKS for the DNS lookup) and starts the
- * TCP connect. Returns the new state: CONNECTING (or HANDSHAKING), or FAILED.
- * Calling it twice changes nothing. NULL: FAILED. */
+ * on `port`, over the config's transport (non-blocking POSIX TCP unless
+ * mactls_config_set_transport() gave another), with a copy of the config's
+ * settings. NULL if cfg or host is NULL or host is empty, or when out of
+ * memory. Nothing happens on the network yet (and no callback is called). */
+mactls_conn* mactls_conn_new(const mactls_config* cfg, const char* host, mactls_u16 port);
+/** Dial elsewhere: connect to `dial_host` (a name or IP literal; copied)
+ * and `dial_port` (0: the port given to mactls_conn_new) instead, while SNI,
+ * the certificate host check and the ticket lookup keep using the host
+ * given to mactls_conn_new. Only before mactls_conn_start(). Returns 0, or
+ * -1 (NULL arguments, empty host, or already started). */
+int mactls_conn_set_dial(mactls_conn* conn, const char* dial_host, mactls_u16 dial_port);
+/** Checks the config first: one the engine would refuse (no trust anchors,
+ * bad ALPN, ...) fails here with origin USAGE before any transport call.
+ * Then starts the connect: the POSIX transport resolves the host name
+ * (this BLOCKS for the DNS lookup) and starts a non-blocking TCP connect;
+ * a host transport gets connect_start(). Returns the new state:
+ * CONNECTING (or HANDSHAKING), or FAILED. Calling it twice changes
+ * nothing. NULL: FAILED. */
 mactls_state mactls_conn_start(mactls_conn* conn);
 /** One non-blocking step (connect, flush, receive, deadlines). Returns the
  * state; stores the events of this step in *events when events is not NULL.
  * Keep pumping while open even if you only write: tickets arrive then.
  * NULL conn: FAILED and no events. */
-mactls_state mactls_conn_pump(mactls_conn* conn, uint32_t* events);
+mactls_state mactls_conn_pump(mactls_conn* conn, mactls_u32* events);
 /** Queues up to `len` bytes for sending; returns how many were taken (0 when
  * not open or the bounded output buffer is full: wait for WRITABLE). */
 size_t mactls_conn_write(mactls_conn* conn, const void* data, size_t len);
@@ -140,10 +328,10 @@ const char* mactls_conn_last_error(const mactls_conn* conn);
 
 /** What a poll()-style loop should wait for. */
 typedef struct mactls_interest {
-  int fd;          /**< socket to poll, -1 if none */
+  int fd;          /**< socket to poll (a host transport's native_handle), -1 if none */
   int want_read;   /**< 1: poll for input */
   int want_write;  /**< 1: poll for output */
-  int64_t timeout_ms; /**< ms until the next deadline; -1 = none */
+  mactls_i64 timeout_ms; /**< ms until the next deadline; -1 = none */
 } mactls_interest;
 /** Fills *out; returns 0, or -1 for NULL arguments. */
 int mactls_conn_interest(const mactls_conn* conn, mactls_interest* out);
@@ -151,35 +339,36 @@ int mactls_conn_interest(const mactls_conn* conn, mactls_interest* out);
 /** Diagnostics of one connection. Strings are never NULL. */
 typedef struct mactls_info {
   mactls_state state;
-  uint16_t version;                  /**< 0x0304 once negotiated */
+  mactls_u16 version;                  /**< 0x0304 once negotiated */
   const char* version_name;          /**< "TLS 1.3", "none" */
-  uint16_t cipher_suite;
+  mactls_u16 cipher_suite;
   const char* cipher_suite_name;     /**< "TLS_AES_128_GCM_SHA256", ... */
-  uint16_t group;
+  mactls_u16 group;
   const char* group_name;            /**< "x25519", ... */
-  uint16_t signature_scheme;         /**< 0 when resumed */
+  mactls_u16 signature_scheme;         /**< 0 when resumed */
   const char* signature_scheme_name; /**< "ecdsa_secp256r1_sha256", ..., "none" */
   int hello_retry;                   /**< a HelloRetryRequest happened */
   const char* alpn;                  /**< selected protocol, "" if none */
   const char* peer_identity;         /**< leaf summary */
   size_t peer_chain_len;             /**< see mactls_conn_peer_cert() */
-  /* Resumption report. */
+  /* Resumption report (tickets_stored > 0 means a later connection to the
+   * same host and port can resume). */
   int ticket_offered;                /**< a ticket was offered */
   int resumed;                       /**< the server accepted it */
   int declined;                      /**< offered but declined: full handshake */
   int psk_dropped_after_hrr;         /**< withdrawn after HelloRetryRequest */
-  uint32_t tickets_received;
-  uint32_t tickets_stored;
+  mactls_u32 tickets_received;
+  mactls_u32 tickets_stored;
   /* Counters. */
-  uint64_t wire_bytes_sent, wire_bytes_received;
-  uint64_t app_bytes_written, app_bytes_read;
-  uint64_t pump_calls, transport_sends, transport_recvs;
+  mactls_u64 wire_bytes_sent, wire_bytes_received;
+  mactls_u64 app_bytes_written, app_bytes_read;
+  mactls_u64 pump_calls, transport_sends, transport_recvs;
   /* Phase times, monotonic milliseconds; 0 = not reached. */
-  uint64_t start_ms, connected_ms, handshake_done_ms, first_byte_ms, end_ms;
+  mactls_u64 start_ms, connected_ms, handshake_done_ms, first_byte_ms, end_ms;
   int close_notify_received;         /**< the server ended with close_notify */
   /* The failure, if any. */
   mactls_error_origin error_origin;
-  uint8_t alert;                     /**< RFC 8446 §6 AlertDescription (LOCAL/PEER only, else 0) */
+  mactls_u8 alert;                     /**< RFC 8446 §6 AlertDescription (LOCAL/PEER only, else 0) */
   const char* alert_name;            /**< "decrypt_error", ...; "" when none */
   const char* error;                 /**< == mactls_conn_last_error() */
 } mactls_info;
@@ -191,6 +380,78 @@ const char* mactls_conn_peer_cert(const mactls_conn* conn, size_t i);
 
 /** "idle", "connecting", ... */
 const char* mactls_state_name(mactls_state s);
+
+/* ----------------------------------- bytes in, bytes out (no transport) */
+
+/* For a host with its own loop and its own stream: the TLS engine alone,
+ * BearSSL-style. The host moves the bytes: it sends what
+ * mactls_engine_output() shows and reports how much left with
+ * mactls_engine_output_done(); it hands every byte received to
+ * mactls_engine_feed(). There are no deadlines here (the host keeps its
+ * own), no transport and no close of any stream. The config's trust
+ * anchors, ticket store, entropy, clock, key log and ALPN apply; its
+ * transport and timeouts do not. Same NULL-handle, threading and lifetime
+ * rules as a mactls_conn. */
+
+typedef struct mactls_engine mactls_engine; /**< one TLS session, no I/O */
+
+/** States of an engine (mirror mactls::Client::State). */
+typedef enum mactls_engine_state {
+  MACTLS_ENGINE_IDLE = 0,        /**< made, not started */
+  MACTLS_ENGINE_HANDSHAKING = 1, /**< ClientHello made, waiting for the server */
+  MACTLS_ENGINE_OPEN = 2,        /**< application data flows */
+  MACTLS_ENGINE_PEER_CLOSED = 3, /**< the server sent close_notify; writing still works until close */
+  MACTLS_ENGINE_CLOSED = 4,      /**< mactls_engine_close() was called */
+  MACTLS_ENGINE_FAILED = 5       /**< fatal error; any alert for the server is in the output */
+} mactls_engine_state;
+
+/** An engine for `host` (SNI, certificate check, ticket lookup) and `port`
+ * (ticket lookup) with a copy of the config's settings. NULL if cfg or
+ * host is NULL or host is empty, or when out of memory. */
+mactls_engine* mactls_engine_new(const mactls_config* cfg, const char* host, mactls_u16 port);
+/** Checks the config (no trust anchors etc. fail here with origin USAGE and
+ * nothing in the output) and makes the ClientHello into the output.
+ * Returns 0, or -1 (reason in mactls_engine_last_error()). Only once. */
+int mactls_engine_start(mactls_engine* e);
+/** The bytes waiting to be sent; *len receives their count (0: none). The
+ * pointer is valid until the next call on `e` other than this one and
+ * mactls_engine_state/last_error/info. NULL e or len: NULL and no count. */
+const unsigned char* mactls_engine_output(mactls_engine* e, size_t* len);
+/** Drops the first `n` bytes of the output (they were sent); n larger than
+ * the output drops it all. */
+void mactls_engine_output_done(mactls_engine* e, size_t n);
+/** Hands `len` received bytes to the engine; *consumed (may be NULL)
+ * receives how many it took: fewer than len only while received
+ * application data waits for mactls_engine_read() (then read and feed the
+ * rest again). Answers (handshake messages, alerts, KeyUpdate) go to the
+ * output. Returns 0, or -1 on a fatal error (the alert for the server is
+ * in the output: send it, then drop the stream). */
+int mactls_engine_feed(mactls_engine* e, const void* data, size_t len, size_t* consumed);
+/** Encrypts `len` bytes into the output; only while OPEN or PEER_CLOSED.
+ * Returns 0, or -1 (reason in mactls_engine_last_error()). The output grows
+ * by about len + 22 bytes per 16 KB: send it before writing much more. */
+int mactls_engine_write(mactls_engine* e, const void* data, size_t len);
+/** Copies up to `cap` bytes of received application data into `buf`;
+ * returns the count (0 when none waits). */
+size_t mactls_engine_read(mactls_engine* e, void* buf, size_t cap);
+/** Bytes of application data waiting for mactls_engine_read(). */
+size_t mactls_engine_readable(const mactls_engine* e);
+/** Puts close_notify into the output and stops accepting writes. Returns 0
+ * or -1. */
+int mactls_engine_close(mactls_engine* e);
+/** Current state (FAILED for NULL). */
+mactls_engine_state mactls_engine_state_of(const mactls_engine* e);
+/** The failure in words once FAILED; before that, why the latest call
+ * returned -1 without failing the engine (start without anchors, write
+ * before OPEN, ...); "" otherwise; a fixed message for NULL. */
+const char* mactls_engine_last_error(const mactls_engine* e);
+/** Fills *out with the engine's findings (version, suite, group, ALPN,
+ * resumption report, failure); the connection counters and times are 0 and
+ * `state` maps IDLE/HANDSHAKING/OPEN/CLOSED/FAILED (PEER_CLOSED as OPEN).
+ * Returns 0, or -1 for NULL arguments. */
+int mactls_engine_info(const mactls_engine* e, mactls_info* out);
+/** Wipes every key and buffer and frees the engine (NULL is fine). */
+void mactls_engine_free(mactls_engine* e);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@ class ClientEngine final : public Engine {
  public:
   ClientEngine(const ClientConfig& config, std::string name, uint16_t port)
       : client_(config, std::move(name), port) {}
+  Status check_config() const override { return client_.check_config(); }
   Status start(std::vector<uint8_t>& out) override { return client_.start(out); }
   Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) override {
     return client_.feed(in, len, consumed, out);

@@ -68,6 +68,13 @@ Status Connection::Start() {
          "the connection was made without a transport");
     return error_;
   }
+  // A config the engine would refuse fails here, before any DNS or TCP.
+  Status usage = engine_->check_config();
+  if (!usage) {
+    fail(usage, std::string("cannot start a connection to ") + host_port(host_, port_) + ": " +
+                    usage.what());
+    return error_;
+  }
   in_.assign(opt_.inbound_buffer, 0);
   in_len_ = 0;
   state_ = ConnState::connecting;

@@ -23,6 +23,8 @@ namespace mactls {
 class Engine {
  public:
   virtual ~Engine() = default;
+  /// Client::check_config(); a scripted engine has nothing to check.
+  virtual Status check_config() const { return Status::ok(); }
   virtual Status start(std::vector<uint8_t>& out) = 0;
   virtual Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) = 0;
   virtual Status write(const uint8_t* data, size_t len, std::vector<uint8_t>& out) = 0;

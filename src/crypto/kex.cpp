@@ -110,6 +110,13 @@ void KeyShare::generate(NamedGroup g, RandomSource& rng) {
   for (;;) {
     uint8_t cand[48];
     rng.fill(cand, coord_len(g));
+    // A failed source fills zeros, which are rejected forever: stop, with
+    // no key (the caller checks rng.failed()).
+    if (rng.failed()) {
+      secure_wipe(cand, sizeof cand);
+      wipe();
+      return;
+    }
     Status s = set_private(g, ByteView(cand, coord_len(g)));
     secure_wipe(cand, sizeof cand);
     if (s.is_ok()) return;

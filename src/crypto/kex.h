@@ -38,7 +38,8 @@ class KeyShare {
   KeyShare& operator=(const KeyShare&) = delete;
   ~KeyShare() { wipe(); }
 
-  /// Makes a fresh key pair from `rng`.
+  /// Makes a fresh key pair from `rng`. When rng.failed() afterwards the
+  /// share holds no usable key and must not be sent.
   void generate(NamedGroup g, RandomSource& rng);
   /// Uses a given private key (X25519: the 32-byte scalar as RFC 7748
   /// encodes it; P-256/P-384: the big-endian scalar, 32 / 48 bytes, in

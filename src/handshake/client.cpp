@@ -44,6 +44,9 @@ std::string normalise_host_name(std::string host) {
   return host;
 }
 
+// The one sentence for a failed RandomSource (RandomSource::failed()).
+const char kEntropyFailed[] = "the entropy source failed: no random bytes for the handshake";
+
 // §4.1.3: the last eight bytes of a downgraded server's random.
 bool has_downgrade_sentinel(ByteView random) {
   static const uint8_t kDowngrade[7] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44};
@@ -168,26 +171,41 @@ void Client::Impl::take_ticket() {
   }
 }
 
-Status Client::Impl::start(Bytes& out) {
-  if (state != State::idle) return Status::make(ErrorOrigin::usage, Alert::internal_error, "start() called twice");
-  if (!cfg.trust) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "no trust anchors configured"), out);
+Status Client::Impl::check_config() const {
+  if (!cfg.trust) return Status::make(ErrorOrigin::usage, Alert::internal_error, "no trust anchors configured");
   if (cfg.cipher_suites.empty() || cfg.groups.empty() || cfg.key_share_groups.empty() ||
       cfg.key_share_groups.size() > shares.size())
-    return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "cipher suites, groups or key shares misconfigured"), out);
+    return Status::make(ErrorOrigin::usage, Alert::internal_error, "cipher suites, groups or key shares misconfigured");
   for (uint16_t s : cfg.cipher_suites)
-    if (!find_cipher_suite(s)) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown cipher suite configured"), out);
+    if (!find_cipher_suite(s)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown cipher suite configured");
   for (uint16_t g : cfg.groups)
-    if (!is_supported_group(g)) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown group configured"), out);
+    if (!is_supported_group(g)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown group configured");
   for (uint16_t g : cfg.key_share_groups)
-    if (!contains(cfg.groups, g)) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "key share group not in supported groups"), out);
+    if (!contains(cfg.groups, g)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "key share group not in supported groups");
   for (const std::string& a : cfg.alpn)
-    if (a.empty() || a.size() > 255) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "ALPN protocol name must be 1..255 bytes"), out);
+    if (a.empty() || a.size() > 255) return Status::make(ErrorOrigin::usage, Alert::internal_error, "ALPN protocol name must be 1..255 bytes");
+  return Status::ok();
+}
+
+Status Client::Impl::start(Bytes& out) {
+  if (state != State::idle) return Status::make(ErrorOrigin::usage, Alert::internal_error, "start() called twice");
+  Status usage = check_config();
+  if (!usage.is_ok()) return fail(usage, out);
 
   info.started_ms = clock->monotonic_ms();
   rng->fill(client_random, 32);
   rng->fill(session_id, 32);
   n_shares = 0;
   for (uint16_t g : cfg.key_share_groups) shares[n_shares++].generate(NamedGroup(g), *rng);
+  if (rng->failed()) {
+    // Nothing has been sent: no alert, just the failure (never a
+    // ClientHello made of predictable bytes).
+    err = Status::make(ErrorOrigin::local, Alert::internal_error, kEntropyFailed);
+    state = State::failed;
+    expect = Expect::none;
+    wipe_all();
+    return err;
+  }
   compute_ticket_key();
   take_ticket();
   state = State::handshaking;
@@ -489,6 +507,7 @@ Status Client::Impl::on_hello_retry(const ServerHello& sh, ByteView msg, Bytes& 
   if (sh.has_key_share) {
     for (auto& s : shares) s.wipe();
     shares[0].generate(NamedGroup(sh.key_share_group), *rng);
+    if (rng->failed()) return Status::make(ErrorOrigin::local, Alert::internal_error, kEntropyFailed);
     n_shares = 1;
     hrr_group = sh.key_share_group;
   } else {
@@ -761,6 +780,7 @@ Client::Client(const ClientConfig& config, std::string server_name, uint16_t por
 Client::~Client() = default;
 
 Status Client::start(std::vector<uint8_t>& out) { return impl_->start(out); }
+Status Client::check_config() const { return impl_->check_config(); }
 Status Client::feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) {
   size_t dummy;
   return impl_->feed(in, len, consumed ? consumed : &dummy, out);

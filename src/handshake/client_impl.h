@@ -118,6 +118,7 @@ struct Client::Impl {
   size_t app_in_pos = 0;
 
   // --- operations
+  Status check_config() const;
   Status start(Bytes& out);
   Status feed(const uint8_t* in, size_t len, size_t* consumed, Bytes& out);
   Status write(const uint8_t* data, size_t len, Bytes& out);

@@ -330,6 +330,55 @@ TEST_F(X509, Pem2cppOutputCompilesLinksAndLoads) {
   snprintf(first, sizeof first, "0x%02x, 0x%02x,", want[0], want[1]);
   EXPECT_NE(src.find(first), std::string::npos);
   EXPECT_NE(src.find("CN=rsa-root"), std::string::npos);
+  // Array names are SYMBOL_cert_N, not SYMBOL doubled behind a "k".
+  EXPECT_NE(src.find("kTestRoots_cert_0"), std::string::npos);
+  EXPECT_EQ(src.find("kkTestRoots"), std::string::npos);
+  // The matching header is written beside the source and declares the symbols.
+  std::string hdr = test::read_file(dir + "/roots.h");
+  EXPECT_NE(hdr.find("extern const mactls::EmbeddedAnchor kTestRoots[];"), std::string::npos) << hdr;
+  EXPECT_NE(hdr.find("extern const size_t kTestRoots_count;"), std::string::npos) << hdr;
+}
+
+// pem2cpp --c: a C89 source and header for mactls_config_add_embedded, used
+// from a C89 program (the Mac OS 9 browser's toolchain) through mactls.h.
+TEST_F(X509, Pem2cppCOutputCompilesAsC89AndLoadsThroughTheCFacade) {
+  const std::string dir = pki_->dir();
+  std::string bundle = pki_->bundle_path("cbundle", {"p256-root", "rsa-root"});
+  std::string out;
+  ASSERT_EQ(test::run_command(std::string(MACTLS_PEM2CPP) + " --c " + bundle + " " + dir + "/croots.c kCRoots", &out), 0)
+      << out;
+  std::string hdr = test::read_file(dir + "/croots.h");
+  EXPECT_NE(hdr.find("extern const mactls_embedded_anchor kCRoots[];"), std::string::npos) << hdr;
+  EXPECT_NE(hdr.find("extern \"C\""), std::string::npos) << hdr;
+  std::string src = test::read_file(dir + "/croots.c");
+  EXPECT_NE(src.find("static const unsigned char kCRoots_cert_1["), std::string::npos);
+  EXPECT_EQ(src.find("//"), std::string::npos) << "no C99 comments in C89 output";
+  const std::string main_src =
+      "#include <stdio.h>\n#include <mactls/mactls.h>\n#include \"croots.h\"\n"
+      "int main(void) {\n"
+      "  mactls_config* cfg = mactls_config_new();\n"
+      "  int rc;\n"
+      "  if (!cfg) return 1;\n"
+      "  rc = mactls_config_add_embedded(cfg, kCRoots, kCRoots_count);\n"
+      "  if (rc != 0) { printf(\"%s\\n\", mactls_config_last_error(cfg)); return 2; }\n"
+      "  printf(\"%u\\n\", (unsigned)mactls_config_ca_count(cfg));\n"
+      "  rc = mactls_config_ca_count(cfg) == 2 ? 0 : 3;\n"
+      "  mactls_config_free(cfg);\n"
+      "  return rc;\n}\n";
+  FILE* f = fopen((dir + "/cmain.c").c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs(main_src.c_str(), f);
+  fclose(f);
+  const std::string cflags = "-std=c89 -pedantic-errors -Wall -Wextra -Werror " MACTLS_EXTRA_CXXFLAGS " -I" MACTLS_INCLUDE_DIR;
+  ASSERT_EQ(test::run_command("cc " + cflags + " -c " + dir + "/croots.c -o " + dir + "/croots.o", &out), 0) << out;
+  ASSERT_EQ(test::run_command("cc " + cflags + " -I" + dir + " -c " + dir + "/cmain.c -o " + dir + "/cmain.o", &out), 0)
+      << out;
+  // Linked by the C++ driver: libmactls needs libstdc++.
+  std::string link = "c++ " MACTLS_EXTRA_CXXFLAGS " " + dir + "/croots.o " + dir +
+                     "/cmain.o " MACTLS_LIB_FILE " $(pkg-config --libs --static nettle hogweed gmp) -o " + dir + "/cembedded";
+  ASSERT_EQ(test::run_command(link, &out), 0) << out;
+  ASSERT_EQ(test::run_command(dir + "/cembedded", &out), 0) << out;
+  EXPECT_EQ(out, "2\n");
 }
 #endif
 
