@@ -50,9 +50,15 @@ struct Direction {
 
 }  // namespace
 
-bool ServerIdentity::make(Pki& pki, const std::string& prefix, const std::string& h) {
+bool ServerIdentity::make(Pki& pki, const std::string& prefix, const std::string& h, int leaf_not_after_days) {
   host = h;
   if (!pki.make_chain(prefix, KeyKind::p256, KeyKind::ed25519, host)) return false;
+  if (leaf_not_after_days != 365) {
+    // The same leaf key, certified for a different time.
+    CertSpec leaf = cert_spec(prefix + "-leaf", KeyKind::ed25519, prefix + "-int", {host});
+    leaf.not_after_days = leaf_not_after_days;
+    if (!pki.issue(leaf)) return false;
+  }
   chain_der = {pki.cert_der(prefix + "-leaf"), pki.cert_der(prefix + "-int")};
   root_pem = pki.cert_pem(prefix + "-root");
   // PKCS#8 for Ed25519 ends with the 32-byte seed (RFC 8410 §7).
@@ -169,6 +175,7 @@ struct ParsedCH {
   size_t binders_at = 0;  // offset in the whole message
   Bytes cookie;
   bool psk_dhe_ke = false;
+  Bytes key_share_ext;
 };
 
 bool parse_ch(const Bytes& msg, ParsedCH* ch) {
@@ -191,6 +198,7 @@ bool parse_ch(const Bytes& msg, ParsedCH* ch) {
       if (!x.vec16(l)) return false;
       for (size_t i = 0; i + 1 < l.size; i += 2) ch->groups.push_back(load_be16(l.data + i));
     } else if (t == ext::key_share) {
+      ch->key_share_ext = d.to_bytes();
       ByteView l;
       if (!x.vec16(l)) return false;
       Reader y(l);
@@ -297,6 +305,8 @@ bool ScriptedServer::receive(ByteView from_client, Bytes& out) {
         ParsedCH ch;
         if (!parse_ch(msg, &ch)) return fail("malformed ClientHello");
         last_ch_psk_ = ch.has_psk;
+        hello_key_shares_.push_back(ch.key_share_ext);
+        last_ch_cookie_ = ch.cookie;
         m.session_id = ch.session_id;
         if (!suite_) {
           for (uint16_t s : m.script.suites)
@@ -313,13 +323,14 @@ bool ScriptedServer::receive(ByteView from_client, Bytes& out) {
             }
           if (client_share) break;
         }
-        if (!client_share) {
+        const bool cookie_only = m.script.hrr_cookie_only && m.st == Impl::St::expect_ch1;
+        if (!client_share || cookie_only) {
           if (m.st == Impl::St::expect_ch2) return fail("second ClientHello still lacks a usable share");
           uint16_t pick = 0;
           for (uint16_t g : m.script.groups)
             for (uint16_t c : ch.groups)
               if (g == c && !pick) pick = g;
-          if (!pick) return fail("no common group");
+          if (!pick && !cookie_only) return fail("no common group");
           // HelloRetryRequest (§4.1.4).
           (void)m.transcript.set_hash(suite_->hash);
           m.transcript.add(ByteView(msg));
@@ -335,14 +346,18 @@ bool ScriptedServer::receive(ByteView from_client, Bytes& out) {
           w.u16(ext::supported_versions);
           w.u16(2);
           w.u16(0x0304);
-          w.u16(ext::key_share);
-          w.u16(2);
-          w.u16(pick);
-          if (m.script.send_hrr_cookie) {
+          if (!cookie_only) {
+            w.u16(ext::key_share);
+            w.u16(2);
+            w.u16(pick);
+          }
+          if (m.script.send_hrr_cookie || cookie_only) {
+            Bytes cookie = m.script.hrr_cookie;
+            if (cookie.empty()) cookie = {0xc0, 0x0c, 0x1e, 0x55};
             w.u16(ext::cookie);
-            w.u16(6);
-            w.u16(4);
-            w.u32(0xc00c1e55);
+            size_t c = w.open_block(2);
+            w.vec16(ByteView(cookie));
+            w.close_block(c, 2);
           }
           w.close_block(e, 2);
           Bytes hrr;
