@@ -233,12 +233,6 @@ TEST(CallbackTransport, ErrorsCarryTheHostsWordsOrNameTheCallback) {
   h2.connect_poll = MACTLS_IO_ERROR;  // no reason given
   EXPECT_EQ(tr2->poll_connect(), ConnectStatus::failed);
   EXPECT_TRUE(contains(tr2->error(), "connect_poll")) << tr2->error();
-
-  Host h3;
-  h3.connect_start = static_cast<mactls_io>(42);  // not a mactls_io
-  auto tr3 = make_callback_transport(ops(), &h3);
-  EXPECT_EQ(tr3->open("example.test", 443), ConnectStatus::failed);
-  EXPECT_TRUE(contains(tr3->error(), "connect_start")) << tr3->error();
 }
 
 TEST(CallbackTransport, CloseIsCalledExactlyOnceWithTheStream) {
