@@ -9,7 +9,9 @@
 //     neither subtree list, or an empty list, is malformed (as Chrome).
 //   - dNSName: "example.com" covers example.com and every name made by adding
 //     whole labels on the left; ".example.com" covers subdomains only (the
-//     leading-dot form of NSS, rustls-webpki and Chrome); "" covers every
+//     leading-dot form of NSS, rustls-webpki and Chrome; x509-limbo's
+//     rfc5280::nc::invalid-dnsname-leading-period reads RFC 5280 as
+//     forbidding it, mactls sides with the browsers); "" covers every
 //     name; ASCII case-insensitive; absolute names (trailing dot) are
 //     malformed, in constraints and in certificates (as rustls-webpki).
 //     A wildcard SAN "*.example.com" is permitted only if every name it can
