@@ -318,7 +318,7 @@ TEST_F(X509, Pem2cppOutputCompilesLinksAndLoads) {
   ASSERT_NE(f, nullptr);
   fputs(main_src.c_str(), f);
   fclose(f);
-  std::string cmd = "c++ -std=c++17 " MACTLS_EXTRA_CXXFLAGS " -I" MACTLS_INCLUDE_DIR " " + dir + "/roots.cpp " + dir +
+  std::string cmd = "c++ -std=c++17 " MACTLS_EXTRA_CXXFLAGS " -I" MACTLS_INCLUDE_DIR " -I" MACTLS_GENERATED_INCLUDE_DIR " " + dir + "/roots.cpp " + dir +
                     "/main.cpp " MACTLS_LIB_FILE " $(pkg-config --libs --static nettle hogweed gmp) -o " + dir + "/embedded";
   ASSERT_EQ(test::run_command(cmd, &out), 0) << out;
   ASSERT_EQ(test::run_command(dir + "/embedded", &out), 0) << out;
@@ -369,7 +369,7 @@ TEST_F(X509, Pem2cppCOutputCompilesAsC89AndLoadsThroughTheCFacade) {
   ASSERT_NE(f, nullptr);
   fputs(main_src.c_str(), f);
   fclose(f);
-  const std::string cflags = "-std=c89 -pedantic-errors -Wall -Wextra -Werror " MACTLS_EXTRA_CXXFLAGS " -I" MACTLS_INCLUDE_DIR;
+  const std::string cflags = "-std=c89 -pedantic-errors -Wall -Wextra -Werror " MACTLS_EXTRA_CXXFLAGS " -I" MACTLS_INCLUDE_DIR " -I" MACTLS_GENERATED_INCLUDE_DIR;
   ASSERT_EQ(test::run_command("cc " + cflags + " -c " + dir + "/croots.c -o " + dir + "/croots.o", &out), 0) << out;
   ASSERT_EQ(test::run_command("cc " + cflags + " -I" + dir + " -c " + dir + "/cmain.c -o " + dir + "/cmain.o", &out), 0)
       << out;
