@@ -223,6 +223,16 @@ TEST_F(PathBuilder, BacktracksOutOfAnUntrustedDeadEnd) {
   EXPECT_EQ(verify({"pb-leaf", "pb-int-cross", "pb-other"}, {"pb-root"}, "pb.test").alert(), Alert::unknown_ca);
 }
 
+// A certificate the server sends but the path does not use is not judged:
+// one that cannot be parsed (an unknown critical extension) is left out.
+TEST_F(PathBuilder, AnUnusableUnrelatedCertificateDoesNotFailThePath) {
+  CertSpec odd = cert_spec("pb-odd", KeyKind::p256, "pb-root", {}, true);
+  odd.extra_extensions = {"1.2.3.4 = critical,ASN1:NULL"};
+  ASSERT_TRUE(pki_->issue(odd));
+  Status s = verify({"pb-leaf", "pb-odd", "pb-int"}, {"pb-root"}, "pb.test");
+  EXPECT_TRUE(s.is_ok()) << s.what();
+}
+
 // Signature algorithm consistency: an issuer whose key cannot have made the
 // signature is refused without arithmetic.
 TEST_F(PathBuilder, AnIssuerKeyOfTheWrongTypeCostsNoSignatureCheck) {
