@@ -114,6 +114,7 @@ def main():
     ap.add_argument("--e2e")
     ap.add_argument("--sizes")
     ap.add_argument("--ppc")
+    ap.add_argument("--worst-certificate")
     ap.add_argument("--machine")
     ap.add_argument("--out-dir", required=True)
     a = ap.parse_args()
@@ -171,6 +172,21 @@ def main():
     md.append("## Handshakes, client CPU")
     md.append("")
     md.extend(tables)
+
+    if args.worst_certificate:
+        md.append("## The worst Certificate message")
+        md.append("")
+        md.append("Client CPU of `verify_server_chain` under the engine's default budgets (8 signature checks, "
+                  "64 issuer candidates) for an honest chain of scenario (a)'s shape and for the dearest "
+                  "Certificate messages a server can craft within `Limits::max_chain_certificates` (10): a mesh of "
+                  "same-named CAs signing each other, and a fan of same-named impostor issuers with keys of their "
+                  "own (`mactls_bench_worst_certificate`, median). Compare with a whole full handshake of scenario "
+                  "(a) or (b) above. On the G3 the fan costs 8 signature checks: about 8 × 8.0 M (P-256) or "
+                  "8 × 19.0 M (P-384) guest instructions, from the per-primitive counts below.")
+        md.append("")
+        with open(args.worst_certificate) as f:
+            md.extend(line.rstrip("\n") for line in f)
+        md.append("")
 
     if mem:
         md.append("## Memory")

@@ -42,7 +42,8 @@ echo "== configure (build-bench, Release)"
 cmake -S "$here" -B build-bench -DCMAKE_BUILD_TYPE=Release -DMACTLS_BUILD_BENCH=ON > build-bench.configure.log 2>&1 ||
   { cat build-bench.configure.log; exit 1; }
 echo "== build"
-cmake --build build-bench -j"$jobs" --target mactls mactls_bench mactls_bench_memory mactls_bench_e2e mactls_record_transcripts
+cmake --build build-bench -j"$jobs" --target mactls mactls_bench mactls_bench_memory mactls_bench_e2e mactls_record_transcripts \
+  mactls_bench_worst_certificate
 bin=build-bench/bench
 
 if [ "$record" = 1 ]; then
@@ -52,6 +53,9 @@ fi
 
 echo "== handshakes ($rounds interleaved rounds; a few minutes)"
 "$bin/mactls_bench" --rounds "$rounds" --json "$out/handshakes.json"
+
+echo "== the worst Certificate message"
+"$bin/mactls_bench_worst_certificate" --rounds 50 > "$out/worst_certificate.md"
 
 echo "== memory"
 "$bin/mactls_bench_memory" bench/transcripts/*.txt > "$out/memory.json"
@@ -96,5 +100,5 @@ JSON
 echo "== report"
 "$python_bin" bench/report.py --handshakes "$out/handshakes.json" --memory "$out/memory.json" \
   --e2e "$out/e2e.json" --sizes "$out/sizes.json" --machine "$out/machine.json" \
-  ${ppc_md:+--ppc "$ppc_md"} --out-dir bench
+  --worst-certificate "$out/worst_certificate.md" ${ppc_md:+--ppc "$ppc_md"} --out-dir bench
 echo "== wrote bench/RESULTS.md and bench/results.png"
