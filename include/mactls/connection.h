@@ -141,6 +141,10 @@ struct ConnectionOptions {
   /// using the name given to New().
   std::string dial_host;
   uint16_t dial_port = 0;
+  /// Privacy partition of this connection's tickets: the top-level site the
+  /// request belongs to (empty = the default partition). A ticket earned in
+  /// one partition is never offered in another (see Client's constructor).
+  std::string partition;
 };
 
 /// Counters and phase times of one connection.
