@@ -95,8 +95,8 @@ struct Ticket {
   /// (cert_not_after_s, when known): resuming must not outlive the
   /// certificate check it stands in for.
   bool expired(int64_t now_unix_ms, uint32_t max_auth_age_s) const;
-  /// The same with the ticket's own bound (max_auth_age_s, or the default),
-  /// further capped by `ceiling_s` when that is not 0.
+  /// The same, judged by the ticket's own authentication bound
+  /// (max_auth_age_s, or kDefaultMaxAuthAgeS when 0).
   bool expired(int64_t now_unix_ms) const { return expired_capped(now_unix_ms, 0); }
   /// expired() with the ticket's own bound, capped by `ceiling_s` (0: no cap).
   bool expired_capped(int64_t now_unix_ms, uint32_t ceiling_s) const;
@@ -214,6 +214,7 @@ class MemoryTicketStore final : public TicketStore {
   size_t size() const;
   /// Bytes held (Ticket::byte_size, both kinds).
   size_t bytes() const;
+  /// A snapshot of the counters (taken under the lock, so consistent).
   Stats stats() const;
   /// Drops (and wipes) every entry.
   void clear();

@@ -100,6 +100,10 @@ bool read_entry(Reader& r, StoreEntry& e) {
   // suite hash's length (§4.6.1); a TLS 1.2 session an ID or a ticket and a
   // 48-byte master secret (RFC 5246 §8.1); lifetimes at most 7 days.
   if (t.lifetime_s == 0 || t.lifetime_s > kStoreMaxLifetimeS || t.cipher_suite == 0) return false;
+  // Times after 1970 and before the year 10000, as any clock gives them.
+  if (t.received_unix_ms < 0 || t.received_unix_ms > kStoreMaxUnixS * 1000 || t.auth_unix_s < 0 ||
+      t.auth_unix_s > kStoreMaxUnixS || t.cert_not_after_s < 0 || t.cert_not_after_s > kStoreMaxUnixS)
+    return false;
   if (t.is_tls12()) {
     if (t.psk_len != 48 || (t.identity.empty() && t.session_id.empty())) return false;
   } else {

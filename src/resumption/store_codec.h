@@ -50,6 +50,7 @@ constexpr size_t kStoreMaxName = 1024;       ///< server_name, partition
 constexpr size_t kStoreMaxIdentity = 16384;  ///< ticket / PSK identity
 constexpr size_t kStoreMaxPeerIdentity = 4096;
 constexpr uint32_t kStoreMaxLifetimeS = 7 * 24 * 3600;  ///< RFC 8446 §4.6.1
+constexpr int64_t kStoreMaxUnixS = 253402300799;        ///< 9999-12-31T23:59:59Z: later times are refused
 
 /// One stored entry: its key and the ticket or session.
 using StoreEntry = std::pair<TicketKey, Ticket>;

@@ -54,11 +54,15 @@ void Ticket::wipe() {
 bool Ticket::expired(int64_t now_unix_ms, uint32_t max_auth_age_s) const {
   // A clock stepped back below the receipt time means age 0 for the
   // lifetime; the authentication limit still applies.
-  if (now_unix_ms >= received_unix_ms && now_unix_ms - received_unix_ms >= int64_t(lifetime_s) * 1000)
+  // Differences are taken unsigned once their sign is known: times come
+  // from a loaded blob too and must not overflow whatever they are.
+  if (now_unix_ms >= received_unix_ms &&
+      uint64_t(now_unix_ms) - uint64_t(received_unix_ms) >= uint64_t(lifetime_s) * 1000)
     return true;
-  if (now_unix_ms / 1000 - auth_unix_s > int64_t(max_auth_age_s)) return true;
+  const int64_t now_s = now_unix_ms / 1000;
+  if (now_s > auth_unix_s && uint64_t(now_s) - uint64_t(auth_unix_s) > max_auth_age_s) return true;
   // The certificate check this session stands in for would fail now.
-  return cert_not_after_s != 0 && now_unix_ms / 1000 > cert_not_after_s;
+  return cert_not_after_s != 0 && now_s > cert_not_after_s;
 }
 
 bool Ticket::expired_capped(int64_t now_unix_ms, uint32_t ceiling_s) const {
@@ -68,9 +72,8 @@ bool Ticket::expired_capped(int64_t now_unix_ms, uint32_t ceiling_s) const {
 }
 
 uint32_t Ticket::obfuscated_age(int64_t now_unix_ms) const {
-  int64_t age = now_unix_ms - received_unix_ms;
-  if (age < 0) age = 0;
-  return uint32_t(uint64_t(age)) + age_add;  // mod 2^32 by unsigned wrap
+  const uint64_t age = now_unix_ms > received_unix_ms ? uint64_t(now_unix_ms) - uint64_t(received_unix_ms) : 0;
+  return uint32_t(age) + age_add;  // mod 2^32 by unsigned wrap
 }
 
 size_t Ticket::byte_size() const {

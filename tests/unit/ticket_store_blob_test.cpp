@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -490,6 +491,7 @@ struct EntryFields {
   Bytes psk = Bytes(32, 0x22);
   uint16_t suite = 0x1301;
   uint32_t lifetime = 3600;
+  int64_t received_ms = kNow, auth_s = kNowS, not_after_s = 0;
   Bytes build() const {
     Bytes b;
     Writer w(b);
@@ -506,11 +508,11 @@ struct EntryFields {
     w.u32(lifetime);
     w.u32(0);
     uint8_t t[8];
-    store_be64(t, uint64_t(kNow));
+    store_be64(t, uint64_t(received_ms));
     w.bytes(t, 8);
-    store_be64(t, uint64_t(kNowS));
+    store_be64(t, uint64_t(auth_s));
     w.bytes(t, 8);
-    store_be64(t, 0);
+    store_be64(t, uint64_t(not_after_s));
     w.bytes(t, 8);
     w.u32(0);
     w.u32(0);
@@ -566,6 +568,12 @@ TEST(StoreBlobCrafted, EveryMalformedFieldIsRefusedEvenUnderAValidDigest) {
   add("lifetime 0", [](EntryFields& f) { f.lifetime = 0; });
   add("lifetime over 7 days", [](EntryFields& f) { f.lifetime = 7 * 24 * 3600 + 1; });
   add("suite 0", [](EntryFields& f) { f.suite = 0; });
+  add("received before 1970", [](EntryFields& f) { f.received_ms = -1; });
+  add("received after 9999", [](EntryFields& f) { f.received_ms = (kStoreMaxUnixS + 1) * 1000; });
+  add("authenticated at INT64_MIN", [](EntryFields& f) { f.auth_s = INT64_MIN; });
+  add("authenticated after 9999", [](EntryFields& f) { f.auth_s = kStoreMaxUnixS + 1; });
+  add("notAfter before 1970", [](EntryFields& f) { f.not_after_s = -5; });
+  add("notAfter after 9999", [](EntryFields& f) { f.not_after_s = INT64_MAX; });
   MemoryTicketStore b;
   for (const auto& c : cases) {
     const Bytes entry = c.second.build();

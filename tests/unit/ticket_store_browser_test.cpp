@@ -6,6 +6,7 @@
 // form is tested in ticket_store_blob_test.cpp. Times are explicit.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -211,6 +212,23 @@ TEST(TicketStoreBounds, AnUnrecordedBoundIsSevenDaysAndTheStoreCeilingCapsBoth) 
   s.insert(key(), std::move(a));
   Ticket out;
   EXPECT_FALSE(s.find_tls12(key(), kNow + 61 * 1000, &out));
+}
+
+TEST(TicketStoreBounds, ExtremeTimesNeitherOverflowNorResume) {
+  // Times are plain integers a caller or a blob could set to anything; the
+  // arithmetic must stay defined (UBSan found it did not, through the
+  // loader) and the answer must be "expired" where it cannot be judged.
+  Ticket t = tls13(1);
+  t.received_unix_ms = INT64_MIN + 5;
+  t.auth_unix_s = INT64_MIN + 7;
+  EXPECT_TRUE(t.expired(kNow));
+  EXPECT_TRUE(t.expired(INT64_MAX));
+  EXPECT_EQ(t.obfuscated_age(kNow), uint32_t(uint64_t(kNow) - uint64_t(INT64_MIN + 5)) + t.age_add);
+  Ticket future = tls13(2);
+  future.received_unix_ms = INT64_MAX;
+  future.auth_unix_s = INT64_MAX;
+  EXPECT_EQ(future.obfuscated_age(kNow), future.age_add) << "a receipt in the future is age 0";
+  EXPECT_FALSE(future.expired(kNow)) << "as for a clock stepped back (a blob cannot carry such times)";
 }
 
 // ---------------------------------------------------------------- clearing
