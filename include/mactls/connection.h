@@ -157,7 +157,7 @@ struct ConnectionOptions {
   /// resumes if a ticket is there). The handshake deadline runs meanwhile.
   /// A connection that makes a full handshake leads whenever `gate` is set.
   ResumptionGate* gate = nullptr;
-  uint32_t wait_for_leader_ms = 0;
+  uint32_t wait_for_leader_ms = 0;  ///< longest hold of the ClientHello for a leader; 0 = never hold
 };
 
 /// Who is in a full handshake to which (host, port, partition), for
