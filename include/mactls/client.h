@@ -42,7 +42,10 @@ struct Limits {
   size_t max_buffered_app_data = 64 * 1024;  ///< decrypted data held until read(): no record is taken beyond it (so at most one record, 16 KB, over)
   size_t max_empty_records = 32;             ///< consecutive zero-length records tolerated
   size_t max_key_updates = 64;               ///< KeyUpdates accepted without app data between
-  uint32_t max_auth_age_s = 7 * 24 * 3600;   ///< resumption reuses one authentication this long
+  /// Resumption reuses one authentication this long. The one setting: it
+  /// is recorded in every ticket this config stores (Ticket::max_auth_age_s)
+  /// and the store judges the ticket by it.
+  uint32_t max_auth_age_s = 7 * 24 * 3600;
   // Certificate path building (README "Certificate validation"): a G3 pays
   // about 24 ms per P-256 signature check and a normal chain needs 2-3, so
   // no Certificate message, however crafted, costs more than a few normal
@@ -131,6 +134,12 @@ class Client {
   /// (RFC 6066 §3 forbids it in SNI; `localhost.` is `localhost`) and ASCII
   /// letters are lowered (DNS names are case-insensitive).
   Client(const ClientConfig& config, std::string server_name, uint16_t port);
+  /// The same, in a privacy partition: `partition` (the top-level site the
+  /// request belongs to, as the browser names it; empty = the default
+  /// partition) becomes part of the ticket-store key, so a ticket earned in
+  /// one partition is never offered in another and visits cannot be linked
+  /// across sites through resumption.
+  Client(const ClientConfig& config, std::string server_name, uint16_t port, std::string partition);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

@@ -21,7 +21,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -117,6 +119,8 @@ enum ConnEvent : uint32_t {
 };
 
 /// Knobs of the adapter (the engine's own limits are in ClientConfig).
+class ResumptionGate;
+
 struct ConnectionOptions {
   /// From Start() until the TCP connection is up; 0 = no limit.
   uint32_t connect_timeout_ms = 15000;
@@ -141,6 +145,39 @@ struct ConnectionOptions {
   /// using the name given to New().
   std::string dial_host;
   uint16_t dial_port = 0;
+  /// Privacy partition of this connection's tickets: the top-level site the
+  /// request belongs to (empty = the default partition). A ticket earned in
+  /// one partition is never offered in another (see Client's constructor).
+  std::string partition;
+  /// Page-load coordination, opt-in: with a gate shared by the connections
+  /// of one ClientConfig and a wait above 0, a connection that comes up
+  /// while another one to the same host, port and partition is in a full
+  /// handshake holds its ClientHello until that one has stored a ticket or
+  /// ended, or this many milliseconds have passed; then it starts (and
+  /// resumes if a ticket is there). The handshake deadline runs meanwhile.
+  /// A connection that makes a full handshake leads whenever `gate` is set.
+  ResumptionGate* gate = nullptr;
+  uint32_t wait_for_leader_ms = 0;  ///< longest hold of the ClientHello for a leader; 0 = never hold
+};
+
+/// Who is in a full handshake to which (host, port, partition), for
+/// ConnectionOptions::gate. One per ClientConfig (the key leaves out the
+/// security context); it must outlive the connections that use it. Safe to
+/// share between threads, though each Connection is driven by one.
+class ResumptionGate {
+ public:
+  /// True while a connection to `host`:`port` in `partition` leads: it is
+  /// in a full handshake and has not stored a ticket yet.
+  bool leading(const std::string& host, uint16_t port, const std::string& partition) const;
+
+ private:
+  friend class Connection;
+  static std::string key(const std::string& host, uint16_t port, const std::string& partition);
+  bool leading(const std::string& key) const;
+  bool try_lead(const std::string& key, const void* who);
+  void release(const std::string& key, const void* who);
+  mutable std::mutex mu_;
+  std::map<std::string, const void*> leaders_;
 };
 
 /// Counters and phase times of one connection.
@@ -161,6 +198,10 @@ struct ConnectionStats {
   uint64_t first_byte_ms = 0;        ///< first application byte received
   uint64_t end_ms = 0;               ///< reached closed or failed
   bool close_notify_received = false;  ///< the peer ended in order (RFC 8446 §6.1)
+  // Page-load coordination (ConnectionOptions::gate).
+  bool waited_for_leader = false;  ///< the ClientHello was held for a leading connection
+  uint64_t leader_wait_ms = 0;     ///< for how long (until the leader stored a ticket or ended, or the wait ran out)
+  bool led = false;                ///< this connection led: others could wait for its tickets
 };
 
 class Engine;  // internal seam over Client (src/async/engine.h)
@@ -261,6 +302,9 @@ class Connection {
              std::string host, uint16_t port, ConnectionOptions options, Clock* clock);
 
   void on_connect_status(ConnectStatus cs);
+  void start_engine();
+  void check_wait();
+  void release_lead();
   void flush();
   void receive();
   bool feed_pending();
@@ -294,6 +338,11 @@ class Connection {
   size_t out_pos_ = 0;
   std::vector<uint8_t> in_;   // receive buffer (opt_.inbound_buffer bytes once started)
   size_t in_len_ = 0;         // bytes of in_ received, not yet consumed by the engine
+
+  std::string gate_key_;      // host, port, partition (when opt_.gate is set)
+  bool waiting_ = false;      // ClientHello held for a leader
+  bool leading_ = false;      // in opt_.gate as the leader of gate_key_
+  uint64_t wait_since_ms_ = 0;
 };
 
 // ---------------------------------------------------------- display names

@@ -10,8 +10,8 @@ namespace {
 
 class ClientEngine final : public Engine {
  public:
-  ClientEngine(const ClientConfig& config, std::string name, uint16_t port)
-      : client_(config, std::move(name), port) {}
+  ClientEngine(const ClientConfig& config, std::string name, uint16_t port, std::string partition)
+      : client_(config, std::move(name), port, std::move(partition)) {}
   Status check_config() const override { return client_.check_config(); }
   Status start(std::vector<uint8_t>& out) override { return client_.start(out); }
   Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) override {
@@ -34,15 +34,15 @@ class ClientEngine final : public Engine {
 }  // namespace
 
 std::unique_ptr<Engine> make_client_engine(const ClientConfig& config, std::string server_name,
-                                           uint16_t port) {
-  return std::unique_ptr<Engine>(new ClientEngine(config, std::move(server_name), port));
+                                           uint16_t port, std::string partition) {
+  return std::unique_ptr<Engine>(new ClientEngine(config, std::move(server_name), port, std::move(partition)));
 }
 
 std::unique_ptr<Connection> Connection::New(const ClientConfig& config,
                                             std::unique_ptr<Transport> transport,
                                             std::string host, uint16_t port,
                                             ConnectionOptions options) {
-  std::unique_ptr<Engine> engine = make_client_engine(config, host, port);
+  std::unique_ptr<Engine> engine = make_client_engine(config, host, port, options.partition);
   return NewWithEngine(std::move(engine), std::move(transport), std::move(host), port,
                        std::move(options), config.clock);
 }

@@ -43,6 +43,38 @@ Connection::Connection(std::unique_ptr<Engine> engine, std::unique_ptr<Transport
   if (opt_.inbound_buffer < 512) opt_.inbound_buffer = 512;
   if (opt_.max_pending_out < kRecordOverhead + 1) opt_.max_pending_out = kRecordOverhead + 1;
   if (opt_.max_recv_per_pump == 0) opt_.max_recv_per_pump = 1;
+  if (opt_.gate) gate_key_ = ResumptionGate::key(host_, port_, opt_.partition);
+}
+
+// ------------------------------------------------------- ResumptionGate
+
+std::string ResumptionGate::key(const std::string& host, uint16_t port, const std::string& partition) {
+  std::string k = host;
+  k.push_back('\0');
+  k += std::to_string(port);
+  k.push_back('\0');
+  k += partition;
+  return k;
+}
+
+bool ResumptionGate::leading(const std::string& host, uint16_t port, const std::string& partition) const {
+  return leading(key(host, port, partition));
+}
+
+bool ResumptionGate::leading(const std::string& k) const {
+  std::lock_guard<std::mutex> g(mu_);
+  return leaders_.count(k) != 0;
+}
+
+bool ResumptionGate::try_lead(const std::string& k, const void* who) {
+  std::lock_guard<std::mutex> g(mu_);
+  return leaders_.emplace(k, who).second;
+}
+
+void ResumptionGate::release(const std::string& k, const void* who) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = leaders_.find(k);
+  if (it != leaders_.end() && it->second == who) leaders_.erase(it);
 }
 
 Connection::~Connection() { Dispose(); }
@@ -99,13 +131,49 @@ void Connection::on_connect_status(ConnectStatus cs) {
       stats_.connected_ms = clock_->monotonic_ms();
       pending_events_ |= kEventConnected;
       state_ = ConnState::handshaking;
-      // The ClientHello is made only now, so a failed connect never uses up
-      // a ticket and the ticket age it carries is not stale (RFC 8446 §4.2.11.1).
-      Status s = engine_->start(out_);
-      if (!s) fail_engine();
+      if (opt_.gate && opt_.wait_for_leader_ms && opt_.gate->leading(gate_key_)) {
+        // Another connection to this host is in a full handshake: its
+        // tickets are worth a short wait (issue: page-load bursts).
+        waiting_ = true;
+        wait_since_ms_ = stats_.connected_ms;
+        stats_.waited_for_leader = true;
+        return;
+      }
+      start_engine();
       return;
     }
   }
+}
+
+void Connection::start_engine() {
+  // The ClientHello is made only now, so a failed connect never uses up
+  // a ticket and the ticket age it carries is not stale (RFC 8446 §4.2.11.1).
+  Status s = engine_->start(out_);
+  if (!s) {
+    fail_engine();
+    return;
+  }
+  // A full handshake leads: others to the same key may wait for its tickets.
+  if (opt_.gate && !engine_->info().ticket_offered && opt_.gate->try_lead(gate_key_, this)) {
+    leading_ = true;
+    stats_.led = true;
+  }
+}
+
+// A held ClientHello goes once the leader has stored a ticket or ended, or
+// the wait is over; never later (no deadlock: the wait is bounded).
+void Connection::check_wait() {
+  const uint64_t now = clock_->monotonic_ms();
+  if (opt_.gate->leading(gate_key_) && now - wait_since_ms_ < opt_.wait_for_leader_ms) return;
+  waiting_ = false;
+  stats_.leader_wait_ms = now - wait_since_ms_;
+  start_engine();
+}
+
+void Connection::release_lead() {
+  if (!leading_) return;
+  leading_ = false;
+  opt_.gate->release(gate_key_, this);
 }
 
 // ------------------------------------------------------------------- Pump
@@ -116,7 +184,8 @@ ConnState Connection::Pump() {
     ++stats_.transport_connect_polls;
     on_connect_status(transport_->poll_connect());
   }
-  if (state_ == ConnState::handshaking || state_ == ConnState::open) {
+  if (state_ == ConnState::handshaking && waiting_) check_wait();
+  if ((state_ == ConnState::handshaking && !waiting_) || state_ == ConnState::open) {
     flush();
     if (state_ == ConnState::handshaking || state_ == ConnState::open) receive();
     if (state_ == ConnState::handshaking || state_ == ConnState::open) flush();
@@ -127,6 +196,9 @@ ConnState Connection::Pump() {
     finish_closing();
   }
   check_deadlines();
+  // The leader steps down once a ticket is in the store (or it ended, in
+  // release_io).
+  if (leading_ && engine_ && engine_->info().tickets_stored > 0) release_lead();
 
   uint32_t levels = 0;
   if (engine_ && (state_ == ConnState::open || state_ == ConnState::closing ||
@@ -348,6 +420,7 @@ void Connection::reach_closed() {
 }
 
 void Connection::release_io() {
+  release_lead();  // a failed or closed leader releases its followers at once
   if (transport_) transport_->close();
   secure_wipe(out_);
   out_pos_ = 0;
@@ -395,6 +468,11 @@ void Connection::Close() {
       return;
     case ConnState::handshaking:
     case ConnState::open: {
+      if (waiting_) {  // no ClientHello went out: nothing to close in TLS
+        waiting_ = false;
+        reach_closed();
+        return;
+      }
       Status s = engine_->close(out_);
       if (!s) {
         fail_engine();
@@ -439,6 +517,13 @@ Connection::Interest Connection::interest() const {
       break;
     case ConnState::handshaking:
     case ConnState::open:
+      if (waiting_) {
+        // Nothing to read or write: wake up to look at the leader again
+        // (it is another connection, not a handle this one can wait on).
+        const int64_t left = remaining(wait_since_ms_, opt_.wait_for_leader_ms);
+        i.timeout_ms = left < 10 ? left : 10;
+        break;
+      }
       i.want_read = in_len_ < in_.size();
       i.want_write = pending_out() > 0;
       if (state_ == ConnState::handshaking)

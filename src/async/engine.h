@@ -38,7 +38,7 @@ class Engine {
 
 /// The real engine: a mactls::Client made from `config` (copied by Client).
 std::unique_ptr<Engine> make_client_engine(const ClientConfig& config, std::string server_name,
-                                           uint16_t port);
+                                           uint16_t port, std::string partition = std::string());
 
 /// Bytes a TLS 1.3 record adds around at most 2^14 bytes of plaintext: the
 /// 5-byte header, the inner content type and a 16-byte AEAD tag (RFC 8446

@@ -56,12 +56,13 @@ bool has_downgrade_sentinel(ByteView random) {
 
 }  // namespace
 
-Client::Impl::Impl(const ClientConfig& c, std::string name, uint16_t p)
+Client::Impl::Impl(const ClientConfig& c, std::string name, uint16_t p, std::string part)
     : cfg(c),
       rng(c.random ? c.random : &system_random()),
       clock(c.clock ? c.clock : &system_clock()),
       server_name(normalise_host_name(std::move(name))),
       port(p),
+      partition(std::move(part)),
       reader(c.limits.max_empty_records),
       reassembler(c.limits.max_handshake_message) {
   sni = !server_name.empty() && !is_ip_literal(server_name);
@@ -149,6 +150,7 @@ void Client::Impl::compute_ticket_key() {
   }
   ticket_key.server_name = server_name;
   ticket_key.port = port;
+  ticket_key.partition = partition;
   h.peek(ticket_key.context.data());
 }
 
@@ -709,6 +711,7 @@ Status Client::Impl::on_new_session_ticket(ByteView body) {
   // RFC 8446 §4.6.1: a ticket is bounded by the certificate it was earned
   // with; inherited across resumptions like the authentication time.
   t.cert_not_after_s = info.cert_not_after_s;
+  t.max_auth_age_s = cfg.limits.max_auth_age_s;  // the store judges it by the same bound
   if (t.expired(clock->unix_ms(), cfg.limits.max_auth_age_s)) return Status::ok();
   cfg.tickets->insert(ticket_key, std::move(t));
   info.tickets_stored++;
@@ -776,7 +779,9 @@ Status Client::Impl::close(Bytes& out) {
 // ---------------------------------------------------------------- Client
 
 Client::Client(const ClientConfig& config, std::string server_name, uint16_t port)
-    : impl_((install_wiping_bignum_memory(), new Impl(config, std::move(server_name), port))) {}
+    : Client(config, std::move(server_name), port, std::string()) {}
+Client::Client(const ClientConfig& config, std::string server_name, uint16_t port, std::string partition)
+    : impl_((install_wiping_bignum_memory(), new Impl(config, std::move(server_name), port, std::move(partition)))) {}
 Client::~Client() = default;
 
 Status Client::start(std::vector<uint8_t>& out) { return impl_->start(out); }

@@ -51,7 +51,7 @@ enum class Expect : uint8_t {
 };
 
 struct Client::Impl {
-  Impl(const ClientConfig& c, std::string name, uint16_t p);
+  Impl(const ClientConfig& c, std::string name, uint16_t p, std::string partition);
   ~Impl();
 
   // Configuration (copied: a Client never depends on the caller's vectors).
@@ -60,6 +60,7 @@ struct Client::Impl {
   Clock* clock;
   std::string server_name;
   uint16_t port;
+  std::string partition;  // privacy partition of the ticket key
   bool sni = false;  // false for IP literals
 
   State state = State::idle;

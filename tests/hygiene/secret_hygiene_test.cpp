@@ -19,7 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "crypto/aead.h"
+#include "crypto/hash.h"
 #include "crypto/kex.h"
+#include "resumption/store_codec.h"
 #include "hygiene/client_exchange.h"
 #include "hygiene/heap_hooks.h"
 #include "handshake/messages.h"
@@ -28,6 +31,7 @@
 #include "keyschedule/transcript.h"
 #include "mactls/client.h"
 #include "mactls/connection.h"
+#include "mactls/ticket_store.h"
 #include "support/keyschedule_access.h"
 #include "support/scripted_server.h"
 #include "support/scripted_server_test.h"
@@ -325,6 +329,137 @@ TEST_F(SecretHygiene, AfterDisposeNoSecretOfAnAsyncConnectionSurvivesInFreedHeap
   EXPECT_GE(secrets_.size(), 14u);
   std::vector<Found> hits = search();
   for (const Found& f : hits) ADD_FAILURE() << f.what << " found in freed heap at capture offset " << f.offset;
+}
+
+// The ticket store: each way of dropping entries (clear everything, one
+// partition, one host, one host and port, forget a TLS 1.2 session, a
+// newer session replacing the older, and destroying the store) wipes the
+// secrets it drops; and saving to and loading from a blob, sealed or not,
+// leaves no copy of a PSK or master secret in freed heap (the caller wipes
+// the blob it was handed, as the header asks).
+class StoreHygiene : public SecretHygiene {
+ protected:
+  // A ticket (or TLS 1.2 session) with a random 48-byte secret, registered.
+  Ticket make(bool tls12, const std::string& what) {
+    Ticket t;
+    t.version = tls12 ? 0x0303 : 0x0304;
+    t.identity = Bytes(16, 0x11);
+    if (tls12) t.session_id = Bytes(32, 0x22);
+    system_random().fill(t.psk, 48);
+    t.psk_len = 48;
+    t.cipher_suite = tls12 ? 0xc02f : 0x1302;
+    t.lifetime_s = 3600;
+    t.received_unix_ms = clock_.unix_ms();
+    t.auth_unix_s = clock_.unix_ms() / 1000;
+    add(what, ByteView(t.psk, 48));
+    return t;
+  }
+  static TicketKey key(const std::string& host, uint16_t port, const std::string& partition) {
+    TicketKey k;
+    k.server_name = host;
+    k.port = port;
+    k.partition = partition;
+    return k;
+  }
+  // `blob` with its entry count lowered by one and its digest or AEAD tag
+  // made valid again (layout: src/resumption/store_codec.h).
+  static Bytes recount(const Bytes& blob, const uint8_t* seal_key) {
+    Bytes b(blob.begin(), blob.end());
+    const uint32_t count = load_be32(b.data() + 44);
+    if (!seal_key) {
+      store_be32(b.data() + 44, count - 1);
+      hash_once(HashAlg::sha256, ByteView(b.data(), b.size() - 32), b.data() + b.size() - 32);
+      return b;
+    }
+    const size_t hl = kStoreSealedHeaderLen, body = b.size() - hl - kAeadTagLen;
+    Bytes plain(body);
+    Aead aead;
+    aead.set_key(AeadAlg::chacha20_poly1305, seal_key);
+    EXPECT_TRUE(aead.open(b.data() + kStoreHeaderLen, ByteView(b.data(), hl), b.data() + hl, body + kAeadTagLen,
+                          plain.data()));
+    store_be32(b.data() + 44, count - 1);
+    aead.seal(b.data() + kStoreHeaderLen, ByteView(b.data(), hl), plain.data(), body, b.data() + hl);
+    secure_wipe(plain);
+    return b;
+  }
+  void expect_clean() {
+    size_t used = 0;
+    heap::captured(&used);
+    ASSERT_FALSE(heap::capture_overflowed());
+    for (const Found& f : search()) ADD_FAILURE() << f.what << " found in freed heap at capture offset " << f.offset;
+  }
+};
+
+TEST_F(StoreHygiene, EveryClearWipesWhatItDrops) {
+  heap::clear_capture();
+  secrets_.clear();
+  // Enough keys and tickets that the store's vectors and map nodes move.
+  auto store = std::make_unique<MemoryTicketStore>();
+  for (int i = 0; i < 6; ++i) {
+    const std::string n = std::to_string(i);
+    Ticket a = make(false, "ticket a.example " + n), b = make(true, "session a.example " + n),
+           c = make(false, "ticket b.example:8443 " + n), d = make(false, "ticket b.example:443 " + n),
+           e = make(true, "session c.example " + n), f = make(false, "ticket in the store's destructor " + n),
+           g = make(true, "replaced session " + n);
+    capturing = true;
+    store->insert(key("a.example", 443, "https://site" + n), std::move(a));
+    store->insert(key("a.example", 443, "https://site" + n), std::move(b));
+    store->insert(key("b.example", 8443, ""), std::move(c));
+    store->insert(key("b.example", 443, ""), std::move(d));
+    store->insert(key("c.example", 443, "https://site" + n), std::move(g));
+    store->insert(key("c.example", 443, "https://site" + n), std::move(e));  // replaces g
+    store->insert(key("d.example", 443, ""), std::move(f));
+    capturing = false;
+  }
+  capturing = true;
+  store->clear_partition("https://site0");
+  store->clear_host("a.example");
+  store->clear_host("b.example", 8443);
+  store->clear_host("b.example");
+  for (int i = 0; i < 6; ++i) store->forget_tls12(key("c.example", 443, "https://site" + std::to_string(i)));
+  store->clear();
+  store->insert(key("d.example", 443, ""), make(false, "ticket in the store's destructor"));
+  store.reset();
+  capturing = false;
+  EXPECT_GE(secrets_.size(), 40u);
+  expect_clean();
+}
+
+TEST_F(StoreHygiene, SavingAndLoadingLeaveNoSecretBehind) {
+  const uint8_t seal[32] = {9, 8, 7, 6, 5, 4, 3, 2, 1};
+  for (bool sealed : {false, true}) {
+    SCOPED_TRACE(sealed ? "sealed" : "unsealed");
+    heap::clear_capture();
+    secrets_.clear();
+    StoreBlobOptions opt;
+    if (sealed) opt.seal_key = seal;
+    auto store = std::make_unique<MemoryTicketStore>();
+    for (int i = 0; i < 5; ++i) {
+      Ticket a = make(false, "ticket " + std::to_string(i)), b = make(true, "session " + std::to_string(i));
+      store->insert(key("h" + std::to_string(i) + ".example", 443, ""), std::move(a));
+      store->insert(key("h" + std::to_string(i) + ".example", 443, ""), std::move(b));
+    }
+    capturing = true;
+    {
+      Bytes blob;
+      ASSERT_TRUE(store->save(&blob, clock_.unix_ms(), opt).is_ok());
+      ASSERT_TRUE(store->save(&blob, clock_.unix_ms(), opt).is_ok());  // replaces (and wipes) the first
+      auto loaded = std::make_unique<MemoryTicketStore>();
+      ASSERT_TRUE(loaded->load(blob.data(), blob.size(), clock_.unix_ms(), opt).is_ok());
+      EXPECT_EQ(loaded->size(), 10u);
+      // A load that fails after decoding every entry (the header claims one
+      // entry fewer, under a valid digest or tag) must wipe them all.
+      Bytes bad = recount(blob, sealed ? seal : nullptr);
+      Status s = loaded->load(bad.data(), bad.size(), clock_.unix_ms(), opt);
+      EXPECT_STREQ(s.what(), "ticket store blob: bytes after the last entry");
+      secure_wipe(bad);
+      loaded.reset();
+      secure_wipe(blob);
+    }
+    store.reset();
+    capturing = false;
+    expect_clean();
+  }
 }
 
 // The check itself must be able to fail: a secret put in a heap block and

@@ -24,10 +24,22 @@ class RecordingTicketStore final : public TicketStore {
   bool take(const TicketKey& key, int64_t now, Ticket* out) override {
     std::lock_guard<std::mutex> g(mu_);
     take_calls_++;
+    take_keys_.push_back(key);
     if (!inner_.take(key, now, out)) return false;
     taken_.push_back(out->identity);
     return true;
   }
+  bool find_tls12(const TicketKey& key, int64_t now, Ticket* out) override {
+    std::lock_guard<std::mutex> g(mu_);
+    take_keys_.push_back(key);
+    return inner_.find_tls12(key, now, out);
+  }
+  void forget_tls12(const TicketKey& key) override {
+    std::lock_guard<std::mutex> g(mu_);
+    inner_.forget_tls12(key);
+  }
+  /// Every key a take() or find_tls12() asked for, in order.
+  const std::vector<TicketKey>& take_keys() const { return take_keys_; }
   size_t inserted() const { return inserted_.size(); }
   size_t taken() const { return taken_.size(); }
   size_t take_calls() const { return take_calls_; }
@@ -43,6 +55,7 @@ class RecordingTicketStore final : public TicketStore {
   MemoryTicketStore inner_;
   std::vector<Ticket> inserted_;
   std::vector<TicketKey> keys_;
+  std::vector<TicketKey> take_keys_;
   std::vector<std::vector<uint8_t>> taken_;
   size_t take_calls_ = 0;
 };

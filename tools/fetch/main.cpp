@@ -4,6 +4,7 @@
 // (-v) and errors go to stderr.
 #include <poll.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "common/bytes.h"
 #include "fetch/http.h"
 #include "mactls/connection.h"
+#include "mactls/store_file.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "mactls/version.h"
@@ -42,6 +44,15 @@ const char kUsage[] =
     "  --keylog FILE       append NSS key log lines (LABEL <client_random hex>\n"
     "                      <secret hex>) for Wireshark; SSLKEYLOGFILE works too\n"
     "  --timeout SECONDS   connect, handshake and response-idle deadline (default 15)\n"
+    "  --sessions FILE     load the ticket store from FILE before the fetches and\n"
+    "                      save it there after (created mode 0600, replaced\n"
+    "                      atomically): a later run resumes. Unless sealed, FILE\n"
+    "                      holds session keys in the clear: keep it private\n"
+    "  --sessions-key FILE seal the sessions file with the 32-byte key in FILE\n"
+    "                      (64 hex digits): ChaCha20-Poly1305, encrypted and\n"
+    "                      authenticated\n"
+    "  --partition SITE    privacy partition of the tickets (the top-level site);\n"
+    "                      tickets from another partition are never offered\n"
     "  -v                  per fetch, to stderr: version, suite, group, signature\n"
     "                      scheme, certificate chain, resumption report, phase times\n"
     "  -V, --version       print the version of mactls-fetch and of libmactls\n"
@@ -51,6 +62,9 @@ const char kUsage[] =
     "  # | handshake | resumed | ms\n"
     "  1 | full | no | 4.2\n"
     "  2 | resumed | yes | 1.3\n"
+    "followed by the ticket store's counters and the resumption rate:\n"
+    "  * store: entries E, bytes B; TLS 1.3: inserted .., taken .., ...\n"
+    "  * resumption rate: R of N handshakes (P%)\n"
     "Columns are separated by \" | \"; the header line is exactly the one above.\n"
     "  #          fetch number, from 1\n"
     "  handshake  full, resumed, or fallback (a ticket was offered and declined:\n"
@@ -67,10 +81,11 @@ const char kUsage[] =
     "   7  the TCP connection could not be made\n"
     "   8  malformed or truncated HTTP response\n"
     "  22  HTTP status 400 or above (the body is still written)\n"
-    "  23  the key log file cannot be opened for writing\n"
+    "  23  the key log or sessions file cannot be written\n"
     "  28  timeout: connect, handshake, or no data for --timeout seconds\n"
     "  35  TLS handshake failed (an alert sent or received, protocol error)\n"
-    "  37  the CA file cannot be read (the OS reason is printed)\n"
+    "  37  the CA file or the sessions key cannot be read (the OS reason is\n"
+    "      printed); a sessions file that cannot be loaded only warns\n"
     "  56  the connection failed after the handshake (alert, reset, send or\n"
     "      receive error)\n"
     "  60  the server's certificate was not accepted (untrusted, expired,\n"
@@ -105,6 +120,9 @@ struct Options {
   std::string keylog;
   uint32_t timeout_ms = 15000;
   bool verbose = false;
+  std::string sessions;
+  std::string sessions_key;
+  std::string partition;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -151,6 +169,12 @@ Options parse_args(int argc, char** argv) {
       o.connect = value("--connect");
     } else if (a == "--keylog") {
       o.keylog = value("--keylog");
+    } else if (a == "--sessions") {
+      o.sessions = value("--sessions");
+    } else if (a == "--sessions-key") {
+      o.sessions_key = value("--sessions-key");
+    } else if (a == "--partition") {
+      o.partition = value("--partition");
     } else if (a == "--repeat") {
       const std::string v = value("--repeat");
       char* end = nullptr;
@@ -373,6 +397,41 @@ FetchResult fetch_once(const ClientConfig& cfg, const Options& o, const Url& url
   return r;
 }
 
+void print_kind(const char* name, const MemoryTicketStore::KindStats& k) {
+  std::fprintf(stderr,
+               "* store %s: entries %llu, bytes %llu, inserted %llu, rejected %llu, taken %llu, expired %llu, "
+               "evicted %llu, cleared %llu, hits %llu, misses %llu\n",
+               name, static_cast<unsigned long long>(k.entries), static_cast<unsigned long long>(k.bytes),
+               static_cast<unsigned long long>(k.inserted), static_cast<unsigned long long>(k.rejected),
+               static_cast<unsigned long long>(k.taken), static_cast<unsigned long long>(k.expired),
+               static_cast<unsigned long long>(k.evicted), static_cast<unsigned long long>(k.cleared),
+               static_cast<unsigned long long>(k.hits), static_cast<unsigned long long>(k.misses));
+}
+
+// The sealing key: 64 hex digits in a file (surrounding white space ignored).
+bool read_seal_key(const std::string& path, uint8_t key[32], std::string* err) {
+  std::vector<uint8_t> raw;
+  std::string why;
+  if (!read_file_bounded(path, 4096, &raw, nullptr, &why).is_ok()) {
+    *err = why;
+    return false;
+  }
+  std::string hex(raw.begin(), raw.end());
+  secure_wipe(raw);
+  while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
+  size_t lead = 0;
+  while (lead < hex.size() && std::isspace(static_cast<unsigned char>(hex[lead]))) lead++;
+  hex.erase(0, lead);
+  Bytes k;
+  k.reserve(33);  // no reallocation leaves a copy of the key behind
+  const bool ok = hex.size() == 64 && from_hex(hex, k) && k.size() == 32;
+  if (ok) std::memcpy(key, k.data(), 32);
+  secure_wipe(k);
+  if (!hex.empty()) secure_wipe(&hex[0], hex.size());
+  if (!ok) *err = path + ": want 64 hex digits (a 32-byte key)";
+  return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -387,6 +446,7 @@ int main(int argc, char** argv) {
   ConnectionOptions copt;
   copt.connect_timeout_ms = o.timeout_ms;
   copt.handshake_timeout_ms = o.timeout_ms;
+  copt.partition = o.partition;
   if (!o.connect.empty()) {
     uint16_t port = 0;
     if (!fetch::split_host_port(o.connect, &copt.dial_host, &port, true, &err)) die_usage("--connect: " + err);
@@ -441,6 +501,31 @@ int main(int argc, char** argv) {
   }
 
   MemoryTicketStore tickets;
+  uint8_t seal_key[32] = {};
+  StoreBlobOptions blob_opt;
+  if (!o.sessions_key.empty()) {
+    if (o.sessions.empty()) die_usage("--sessions-key needs --sessions");
+    if (!read_seal_key(o.sessions_key, seal_key, &err)) {
+      std::fprintf(stderr, "mactls-fetch: cannot use the sessions key: %s\n", err.c_str());
+      return kExitCannotReadFile;
+    }
+    blob_opt.seal_key = seal_key;
+  }
+  if (!o.sessions.empty()) {
+    StoreLoadReport rep;
+    std::string why;
+    const int64_t now = system_clock().unix_ms();
+    Status ls = load_ticket_store_file(tickets, o.sessions, now, blob_opt, &rep, &why);
+    if (!ls) {
+      // A damaged or foreign file costs a full handshake, not the fetch; it
+      // is replaced at the end.
+      std::fprintf(stderr, "mactls-fetch: warning: sessions file '%s' not loaded: %s%s%s\n", o.sessions.c_str(),
+                   ls.what(), why.empty() ? "" : ": ", why.c_str());
+    } else if (o.verbose) {
+      std::fprintf(stderr, "* sessions: %zu loaded from %s, %zu expired and dropped\n", rep.loaded,
+                   o.sessions.c_str(), rep.dropped_expired);
+    }
+  }
   ClientConfig cfg;
   cfg.trust = &trust;
   cfg.tickets = &tickets;
@@ -477,5 +562,32 @@ int main(int argc, char** argv) {
                    r.resumed ? "yes" : "no", r.handshake_ms);
     }
   }
+  if (o.verbose && (o.repeat > 1 || !o.sessions.empty())) {
+    const MemoryTicketStore::Stats st = tickets.stats();
+    std::fprintf(stderr, "* store: entries %llu, bytes %llu\n", static_cast<unsigned long long>(st.entries),
+                 static_cast<unsigned long long>(st.bytes));
+    print_kind("TLS 1.3", st.tls13);
+    print_kind("TLS 1.2", st.tls12);
+    size_t done = 0, resumed = 0;
+    for (const FetchResult& r : results) {
+      done += r.handshake_done ? 1 : 0;
+      resumed += r.resumed ? 1 : 0;
+    }
+    std::fprintf(stderr, "* resumption rate: %zu of %zu handshakes (%.0f%%)\n", resumed, done,
+                 done ? 100.0 * double(resumed) / double(done) : 0.0);
+  }
+  if (!o.sessions.empty()) {
+    std::string why;
+    Status ss = save_ticket_store_file(tickets, o.sessions, system_clock().unix_ms(), blob_opt, &why);
+    if (!ss) {
+      std::fprintf(stderr, "mactls-fetch: cannot save sessions file '%s': %s%s%s\n", o.sessions.c_str(), ss.what(),
+                   why.empty() ? "" : ": ", why.c_str());
+      if (exit_code == 0) exit_code = kExitWriteError;
+    } else if (o.verbose) {
+      std::fprintf(stderr, "* sessions: %zu saved to %s%s\n", tickets.size(), o.sessions.c_str(),
+                   blob_opt.seal_key ? " (sealed)" : "");
+    }
+  }
+  secure_wipe(seal_key, sizeof seal_key);
   return exit_code;
 }
