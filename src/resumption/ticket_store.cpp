@@ -62,9 +62,10 @@ bool Ticket::expired(int64_t now_unix_ms, uint32_t max_auth_age_s) const {
   const int64_t now_s = now_unix_ms / 1000;
   if (now_s > auth_unix_s && uint64_t(now_s) - uint64_t(auth_unix_s) > max_auth_age_s) return true;
   // RFC 8446 §4.6.1: a ticket is not used beyond the validity of the
-  // certificate it was earned with; from the earliest notAfter on the path
-  // on, it is not offered (compared in seconds: a value read back from a
-  // persistent store cannot overflow a multiplication).
+  // certificate it was earned with. From the earliest notAfter on the path
+  // on it is not offered — one second early, since notAfter itself is still
+  // valid (RFC 5280 §4.1.2.5), which costs at most a full handshake. Compared
+  // in seconds: a value read back from a persistent store cannot overflow.
   return cert_not_after_s != 0 && now_s >= cert_not_after_s;
 }
 

@@ -173,9 +173,9 @@ TEST(TicketStoreBounds, ACertificatePastItsNotAfterEndsBothKinds) {
   s.insert(key(), std::move(a));
   s.insert(key(), std::move(b));
   Ticket t;
-  EXPECT_TRUE(s.find_tls12(key(), kNow + 10 * 1000, &t)) << "at notAfter the certificate is still valid";
-  EXPECT_FALSE(s.find_tls12(key(), kNow + 11 * 1000, &t));
-  EXPECT_FALSE(s.take(key(), kNow + 11 * 1000, &t));
+  EXPECT_TRUE(s.find_tls12(key(), kNow + 9 * 1000, &t)) << "a second before notAfter";
+  EXPECT_FALSE(s.find_tls12(key(), kNow + 10 * 1000, &t)) << "from notAfter on, neither kind is offered";
+  EXPECT_FALSE(s.take(key(), kNow + 10 * 1000, &t));
   EXPECT_EQ(s.stats().expired, 2u);
 }
 
