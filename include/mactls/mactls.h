@@ -283,6 +283,64 @@ mactls_ticket_store* mactls_ticket_store_new_memory(void);
 void mactls_ticket_store_free(mactls_ticket_store* store);
 /** Tickets currently held (0 for NULL). */
 size_t mactls_ticket_store_count(const mactls_ticket_store* store);
+/** Why the last save or load on `store` failed ("" when none; never NULL). */
+const char* mactls_ticket_store_last_error(const mactls_ticket_store* store);
+
+/** Saves every entry that has not expired at `now_unix_ms` (0: the system
+ * clock) — TLS 1.3 tickets and TLS 1.2 sessions with their keys, secrets,
+ * times and peer identities — into a new buffer: *out (free it with
+ * mactls_free_secret_buffer) and *out_len. A ticket already handed out is
+ * not in it (single use holds across save and load). With `seal_key` (32
+ * bytes) the buffer is encrypted and authenticated (ChaCha20-Poly1305);
+ * with NULL it is integrity-checked only and HOLDS EVERY SESSION SECRET IN
+ * THE CLEAR: keep it where only the user can read it. Safe while other
+ * connections use the store. Returns 0, or -1 (see
+ * mactls_ticket_store_last_error). */
+int mactls_ticket_store_save(mactls_ticket_store* store, const unsigned char* seal_key, mactls_i64 now_unix_ms,
+                             unsigned char** out, size_t* out_len);
+/** Loads a buffer from mactls_ticket_store_save (saved with the same
+ * `seal_key`, or NULL for both), filing its entries as they were and
+ * dropping those expired at `now_unix_ms` (0: the system clock): lifetime,
+ * authentication age, or a certificate's notAfter. Checked as a whole before
+ * anything is filed: a buffer of another format version, truncated,
+ * corrupted, sealed with another key, or larger than 1 MiB leaves the store
+ * unchanged and returns -1. *loaded and *dropped (each may be NULL) count
+ * the entries. Returns 0 or -1. */
+int mactls_ticket_store_load(mactls_ticket_store* store, const unsigned char* blob, size_t len,
+                             const unsigned char* seal_key, mactls_i64 now_unix_ms, size_t* loaded,
+                             size_t* dropped);
+/** Wipes and frees a buffer from mactls_ticket_store_save (NULL is fine). */
+void mactls_free_secret_buffer(unsigned char* buf, size_t len);
+
+/** Drops (and wipes) every ticket and session. */
+void mactls_ticket_store_clear(mactls_ticket_store* store);
+/** Drops (and wipes) everything filed under privacy partition `partition`
+ * (see mactls_conn_set_partition), for every host. */
+void mactls_ticket_store_clear_partition(mactls_ticket_store* store, const char* partition);
+/** Drops (and wipes) everything for `host` in every partition, on `port`
+ * (0: on every port) — "forget this site". */
+void mactls_ticket_store_clear_host(mactls_ticket_store* store, const char* host, mactls_u16 port);
+
+/** Counters of one kind of entry (TLS 1.3 tickets or TLS 1.2 sessions). */
+typedef struct mactls_store_kind_stats {
+  mactls_u64 entries;  /**< held now */
+  mactls_u64 bytes;    /**< held now */
+  mactls_u64 inserted; /**< accepted (also by load) */
+  mactls_u64 rejected; /**< refused on insert (lifetime 0, too big) */
+  mactls_u64 taken;    /**< handed out and removed (TLS 1.3 only) */
+  mactls_u64 expired;  /**< dropped because they had expired */
+  mactls_u64 evicted;  /**< dropped to stay within the bounds */
+  mactls_u64 cleared;  /**< dropped by a clear call */
+  mactls_u64 hits;     /**< lookups that found an entry */
+  mactls_u64 misses;   /**< lookups that found none */
+} mactls_store_kind_stats;
+/** The store's counters, per kind. */
+typedef struct mactls_store_stats {
+  mactls_store_kind_stats tls13; /**< TLS 1.3 tickets */
+  mactls_store_kind_stats tls12; /**< TLS 1.2 sessions */
+} mactls_store_stats;
+/** Fills *out; returns 0, or -1 for NULL arguments. */
+int mactls_ticket_store_stats(const mactls_ticket_store* store, mactls_store_stats* out);
 
 /* -------------------------------------------------------- connection */
 
@@ -298,6 +356,13 @@ mactls_conn* mactls_conn_new(const mactls_config* cfg, const char* host, mactls_
  * given to mactls_conn_new. Only before mactls_conn_start(). Returns 0, or
  * -1 (NULL arguments, empty host, or already started). */
 int mactls_conn_set_dial(mactls_conn* conn, const char* dial_host, mactls_u16 dial_port);
+/** The privacy partition of this connection's tickets: the top-level site
+ * the request belongs to (copied; "" = the default partition). A ticket
+ * earned in one partition is never offered in another, so a server cannot
+ * link a user's visits across sites through resumption. Only before
+ * mactls_conn_start(). Returns 0, or -1 (NULL arguments or already
+ * started). */
+int mactls_conn_set_partition(mactls_conn* conn, const char* partition);
 /** Checks the config first: one the engine would refuse (no trust anchors,
  * bad ALPN, ...) fails here with origin USAGE before any transport call.
  * Then starts the connect: the POSIX transport resolves the host name

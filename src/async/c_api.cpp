@@ -5,12 +5,15 @@
 // entropy and clock callbacks become a RandomSource and a Clock owned by
 // each connection; its transport callbacks a CallbackTransport.
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "async/c_handles.h"
+#include "common/secret.h"
+#include "mactls/clock.h"
 #include "async/callback_transport.h"
 #include "mactls/connection.h"
 #include "mactls/mactls.h"
@@ -310,6 +313,106 @@ size_t mactls_ticket_store_count(const mactls_ticket_store* store) {
   return store ? store->store.size() : 0;
 }
 
+const char* mactls_ticket_store_last_error(const mactls_ticket_store* store) {
+  return store ? store->error.c_str() : "null mactls_ticket_store handle";
+}
+
+namespace {
+int64_t now_or_system(mactls_i64 now_unix_ms) {
+  return now_unix_ms != 0 ? int64_t(now_unix_ms) : mactls::system_clock().unix_ms();
+}
+}  // namespace
+
+int mactls_ticket_store_save(mactls_ticket_store* store, const unsigned char* seal_key, mactls_i64 now_unix_ms,
+                             unsigned char** out, size_t* out_len) {
+  if (!store || !out || !out_len) return -1;
+  *out = nullptr;
+  *out_len = 0;
+  mactls::StoreBlobOptions opt;
+  opt.seal_key = seal_key;
+  std::vector<uint8_t> blob;
+  mactls::Status s = store->store.save(&blob, now_or_system(now_unix_ms), opt);
+  if (!s.is_ok()) {
+    mactls::secure_wipe(blob.data(), blob.size());
+    store->error = s.what();
+    return -1;
+  }
+  unsigned char* buf = static_cast<unsigned char*>(std::malloc(blob.empty() ? 1 : blob.size()));
+  if (!buf) {
+    mactls::secure_wipe(blob.data(), blob.size());
+    store->error = "out of memory";
+    return -1;
+  }
+  if (!blob.empty()) std::memcpy(buf, blob.data(), blob.size());
+  *out = buf;
+  *out_len = blob.size();
+  mactls::secure_wipe(blob.data(), blob.size());
+  store->error.clear();
+  return 0;
+}
+
+int mactls_ticket_store_load(mactls_ticket_store* store, const unsigned char* blob, size_t len,
+                             const unsigned char* seal_key, mactls_i64 now_unix_ms, size_t* loaded,
+                             size_t* dropped) {
+  if (loaded) *loaded = 0;
+  if (dropped) *dropped = 0;
+  if (!store || (!blob && len)) return -1;
+  mactls::StoreBlobOptions opt;
+  opt.seal_key = seal_key;
+  mactls::StoreLoadReport rep;
+  mactls::Status s = store->store.load(blob, len, now_or_system(now_unix_ms), opt, &rep);
+  if (!s.is_ok()) {
+    store->error = s.what();
+    return -1;
+  }
+  if (loaded) *loaded = rep.loaded;
+  if (dropped) *dropped = rep.dropped_expired;
+  store->error.clear();
+  return 0;
+}
+
+void mactls_free_secret_buffer(unsigned char* buf, size_t len) {
+  if (!buf) return;
+  mactls::secure_wipe(buf, len);
+  std::free(buf);
+}
+
+void mactls_ticket_store_clear(mactls_ticket_store* store) {
+  if (store) store->store.clear();
+}
+
+void mactls_ticket_store_clear_partition(mactls_ticket_store* store, const char* partition) {
+  if (store && partition) store->store.clear_partition(partition);
+}
+
+void mactls_ticket_store_clear_host(mactls_ticket_store* store, const char* host, mactls_u16 port) {
+  if (!store || !host) return;
+  if (port == 0)
+    store->store.clear_host(host);
+  else
+    store->store.clear_host(host, port);
+}
+
+int mactls_ticket_store_stats(const mactls_ticket_store* store, mactls_store_stats* out) {
+  if (!store || !out) return -1;
+  const mactls::MemoryTicketStore::Stats st = store->store.stats();
+  auto copy = [](const mactls::MemoryTicketStore::KindStats& k, mactls_store_kind_stats* o) {
+    o->entries = k.entries;
+    o->bytes = k.bytes;
+    o->inserted = k.inserted;
+    o->rejected = k.rejected;
+    o->taken = k.taken;
+    o->expired = k.expired;
+    o->evicted = k.evicted;
+    o->cleared = k.cleared;
+    o->hits = k.hits;
+    o->misses = k.misses;
+  };
+  copy(st.tls13, &out->tls13);
+  copy(st.tls12, &out->tls12);
+  return 0;
+}
+
 // -------------------------------------------------------------- connection
 
 namespace {
@@ -350,6 +453,14 @@ int mactls_conn_set_dial(mactls_conn* conn, const char* dial_host, uint16_t dial
   if (conn->conn->state() != mactls::ConnState::idle) return -1;
   conn->options.dial_host = dial_host;
   conn->options.dial_port = dial_port;
+  make_connection(*conn);  // nothing has been called on the idle one
+  return 0;
+}
+
+int mactls_conn_set_partition(mactls_conn* conn, const char* partition) {
+  if (!conn || !partition) return -1;
+  if (conn->conn->state() != mactls::ConnState::idle) return -1;
+  conn->options.partition = partition;
   make_connection(*conn);  // nothing has been called on the idle one
   return 0;
 }

@@ -110,6 +110,7 @@ struct mactls_config {
 
 struct mactls_ticket_store {
   mactls::MemoryTicketStore store;
+  std::string error;  // mactls_ticket_store_last_error
 };
 
 
