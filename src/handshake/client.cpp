@@ -360,11 +360,14 @@ Status Client::Impl::handle_message(uint8_t type, ByteView msg, Bytes& out) {
 Status Client::Impl::on_server_hello(ByteView msg, ByteView body, Bytes& out) {
   ServerHello sh;
   MACTLS_TRY(parse_server_hello(body, cfg.limits.max_extensions, &sh));
-  // Version first: a TLS 1.2 answer, and any downgrade sentinel (§4.1.3).
-  if (has_downgrade_sentinel(sh.random))
-    return Status::fail(Alert::illegal_parameter, "server random carries a TLS 1.2/1.1 downgrade sentinel");
-  if (sh.selected_version == 0)
+  // Version first. §4.1.3: a client "receiving a ServerHello indicating
+  // TLS 1.2 or below MUST check" the downgrade sentinel; a TLS 1.3
+  // ServerHello's random is just random and may end in those bytes.
+  if (sh.selected_version == 0) {
+    if (has_downgrade_sentinel(sh.random))
+      return Status::fail(Alert::illegal_parameter, "server random carries a TLS 1.2/1.1 downgrade sentinel");
     return Status::fail(Alert::protocol_version, "server does not speak TLS 1.3");
+  }
   if (sh.selected_version != kTls13)
     return Status::fail(Alert::illegal_parameter, "server selected a version mactls did not offer");
   if (sh.legacy_version != kTls12)
