@@ -149,8 +149,8 @@ int mactls_conn_interest(const mactls_conn* conn, mactls_interest* out);
 /** Diagnostics of one connection. Strings are never NULL. */
 typedef struct mactls_info {
   mactls_state state;
-  uint16_t version;                  /**< 0x0304 once negotiated */
-  const char* version_name;          /**< "TLS 1.3", "none" */
+  uint16_t version;                  /**< 0x0304 or 0x0303 once negotiated */
+  const char* version_name;          /**< "TLS 1.3", "TLS 1.2", "none" */
   uint16_t cipher_suite;
   const char* cipher_suite_name;     /**< "TLS_AES_128_GCM_SHA256", ... */
   uint16_t group;

@@ -15,12 +15,6 @@ namespace mactls {
 
 namespace {
 
-// signature_algorithms we offer (§4.2.3). rsa_pkcs1_* only ever verify
-// certificate signatures; a CertificateVerify using them is refused.
-const std::vector<uint16_t> kSignatureSchemes = {
-    0x0403, 0x0503, 0x0807, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601,
-};
-
 bool contains(const std::vector<uint16_t>& v, uint16_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -38,6 +32,13 @@ bool has_downgrade_sentinel(ByteView random) {
 }
 
 }  // namespace
+
+// signature_algorithms we offer (§4.2.3). In TLS 1.3 rsa_pkcs1_* only ever
+// verify certificate signatures and a CertificateVerify using them is
+// refused; a TLS 1.2 ServerKeyExchange may use them (RFC 5246 §7.4.1.4.1).
+const std::vector<uint16_t> kSignatureSchemes = {
+    0x0403, 0x0503, 0x0807, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601,
+};
 
 Client::Impl::Impl(const ClientConfig& c, std::string name, uint16_t p)
     : cfg(c),
@@ -62,6 +63,7 @@ void Client::Impl::wipe_all() {
   client_app_secret.wipe();
   server_app_secret.wipe();
   resumption_master.wipe();
+  if (tls12) tls12->wipe();
   ticket = Ticket();
   reader.clear_keys();
   writer.clear();
@@ -80,6 +82,7 @@ size_t Client::Impl::secret_bytes() const {
   n += ticket.psk_len;
   n += reader.has_keys() ? 1 : 0;
   n += writer.has_keys() ? 1 : 0;
+  n += tls12 ? tls12->secret_bytes() : 0;
   return n;
 }
 
@@ -135,7 +138,7 @@ void Client::Impl::compute_ticket_key() {
 }
 
 void Client::Impl::take_ticket() {
-  if (!cfg.tickets) return;
+  if (!cfg.tickets || !offer_tls13()) return;
   int64_t now = clock->unix_ms();
   Ticket t;
   while (cfg.tickets->take(ticket_key, now, &t)) {
@@ -161,6 +164,14 @@ Status Client::Impl::start(Bytes& out) {
     return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "cipher suites, groups or key shares misconfigured"), out);
   for (uint16_t s : cfg.cipher_suites)
     if (!find_cipher_suite(s)) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown cipher suite configured"), out);
+  if (cfg.min_version < kTls12 || cfg.max_version > kTls13 || cfg.min_version > cfg.max_version)
+    return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "versions must be TLS 1.2 (0x0303) .. TLS 1.3 (0x0304)"), out);
+  if (offer_tls12()) {
+    if (cfg.tls12_cipher_suites.empty())
+      return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "TLS 1.2 enabled without TLS 1.2 cipher suites"), out);
+    for (uint16_t s : cfg.tls12_cipher_suites)
+      if (!find_cipher_suite12(s)) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown TLS 1.2 cipher suite configured"), out);
+  }
   for (uint16_t g : cfg.groups)
     if (!is_supported_group(g)) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown group configured"), out);
   for (uint16_t g : cfg.key_share_groups)
@@ -172,7 +183,8 @@ Status Client::Impl::start(Bytes& out) {
   rng->fill(client_random, 32);
   rng->fill(session_id, 32);
   n_shares = 0;
-  for (uint16_t g : cfg.key_share_groups) shares[n_shares++].generate(NamedGroup(g), *rng);
+  if (offer_tls13())  // a TLS 1.2-only client makes its ECDHE key after ServerKeyExchange
+    for (uint16_t g : cfg.key_share_groups) shares[n_shares++].generate(NamedGroup(g), *rng);
   compute_ticket_key();
   take_ticket();
   state = State::handshaking;
@@ -199,6 +211,9 @@ Status Client::Impl::send_client_hello(Bytes& out) {
   if (sni) p.server_name = ByteView(reinterpret_cast<const uint8_t*>(server_name.data()), server_name.size());
   p.alpn = &cfg.alpn;
   p.cookie = ByteView(cookie);
+  p.offer_tls13 = offer_tls13();
+  p.offer_tls12 = offer_tls12();
+  p.tls12_cipher_suites = &cfg.tls12_cipher_suites;
   PskOffer psk;
   const CipherSuite* tcs = have_ticket ? find_cipher_suite(ticket.cipher_suite) : nullptr;
   if (tcs) {
@@ -208,7 +223,7 @@ Status Client::Impl::send_client_hello(Bytes& out) {
     p.psk = &psk;
   }
   psk_in_hello = p.psk != nullptr;
-  info.psk_modes_sent = true;
+  info.psk_modes_sent = p.offer_tls13;
 
   Bytes msg;
   size_t binders_at = 0, binder_at = 0;
@@ -297,6 +312,12 @@ Status Client::Impl::process_record(const Record& rec, Bytes& out) {
       while (reassembler.next(m)) MACTLS_TRY(handle_message(m.type, m.bytes, out));
       return Status::ok();
     }
+    case ContentType::change_cipher_spec:
+      // Only a TLS 1.2 reader delivers it (RFC 5246 §7.1); 1.3 drops it.
+      if (!tls12) return Status::fail(Alert::unexpected_message, "unexpected change_cipher_spec");
+      if (!reassembler.empty())
+        return Status::fail(Alert::unexpected_message, "change_cipher_spec interleaved with a fragmented handshake message");
+      return tls12->on_change_cipher_spec();
     case ContentType::application_data:
       if (expect != Expect::connected)
         return Status::fail(Alert::unexpected_message, "application data before the handshake finished");
@@ -335,6 +356,10 @@ bool Client::Impl::allowed(uint8_t type) const {
 }
 
 Status Client::Impl::handle_message(uint8_t type, ByteView msg, Bytes& out) {
+  if (tls12) {
+    if (!tls12->allowed(type)) return Status::fail(Alert::unexpected_message, "handshake message out of order");
+    return tls12->handle_message(type, msg, out);
+  }
   if (!allowed(type)) {
     if (resumed && (type == uint8_t(HandshakeType::certificate) || type == uint8_t(HandshakeType::certificate_verify) ||
                     type == uint8_t(HandshakeType::certificate_request)))
@@ -364,11 +389,17 @@ Status Client::Impl::on_server_hello(ByteView msg, ByteView body, Bytes& out) {
   // TLS 1.2 or below MUST check" the downgrade sentinel; a TLS 1.3
   // ServerHello's random is just random and may end in those bytes.
   if (sh.selected_version == 0) {
-    if (has_downgrade_sentinel(sh.random))
+    if (offer_tls13() && has_downgrade_sentinel(sh.random))
       return Status::fail(Alert::illegal_parameter, "server random carries a TLS 1.2/1.1 downgrade sentinel");
-    return Status::fail(Alert::protocol_version, "server does not speak TLS 1.3");
+    if (!offer_tls12()) return Status::fail(Alert::protocol_version, "server does not speak TLS 1.3");
+    if (sh.is_hrr || hrr_seen)
+      return Status::fail(Alert::illegal_parameter, "TLS 1.2 ServerHello after a HelloRetryRequest");
+    // The version decision: from here on the TLS 1.2 machine runs.
+    tls12 = std::make_unique<Client12>(*this);
+    expect = Expect::none;
+    return tls12->on_server_hello(sh, msg);
   }
-  if (sh.selected_version != kTls13)
+  if (sh.selected_version != kTls13 || !offer_tls13())
     return Status::fail(Alert::illegal_parameter, "server selected a version mactls did not offer");
   if (sh.legacy_version != kTls12)
     return Status::fail(Alert::illegal_parameter, "ServerHello legacy_version is not 0x0303");

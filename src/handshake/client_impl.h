@@ -29,6 +29,7 @@
 #include "common/secret.h"
 #include "crypto/kex.h"
 #include "crypto/signature.h"
+#include "handshake/client12.h"
 #include "handshake/messages.h"
 #include "keyschedule/cipher_suite.h"
 #include "keyschedule/key_schedule.h"
@@ -38,6 +39,9 @@
 #include "record/record.h"
 
 namespace mactls {
+
+/// signature_algorithms we offer (RFC 8446 §4.2.3, RFC 5246 §7.4.1.4.1).
+extern const std::vector<uint16_t> kSignatureSchemes;
 
 enum class Expect : uint8_t {
   server_hello,
@@ -100,6 +104,11 @@ struct Client::Impl {
 
   // Server authentication.
   PublicKey leaf_key;
+
+  // The TLS 1.2 machine, once a ServerHello chose TLS 1.2 (client12.h).
+  std::unique_ptr<Client12> tls12;
+  bool offer_tls13() const { return cfg.max_version >= kTls13; }
+  bool offer_tls12() const { return cfg.min_version <= kTls12; }
 
   // Records.
   RecordReader reader;
