@@ -90,7 +90,7 @@ bool PeerServer::launch(uint16_t port) {
   std::vector<std::string> args;
   if (o_.kind == PeerKind::openssl) {
     args = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert", o_.cert_file,
-            "-key", o_.key_file, "-tls1_3"};
+            "-key", o_.key_file, o_.tls12 ? "-tls1_2" : "-tls1_3"};
     // s_server sends only the first certificate of -cert; the rest of the
     // chain goes through -cert_chain.
     std::ifstream in(o_.cert_file);
@@ -122,7 +122,7 @@ bool PeerServer::launch(uint16_t port) {
       args.push_back(o_.keylog_file);
     }
   } else {
-    std::string prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+    std::string prio = o_.tls12 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3";
     if (!o_.ciphersuites.empty()) {
       prio += ":-CIPHER-ALL";
       for (const auto& c : o_.ciphersuites) prio += ":" + gnutls_cipher(c);
