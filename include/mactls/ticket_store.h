@@ -95,6 +95,16 @@ class TicketStore {
   /// Removes and returns the best ticket for `key` (the newest that has not
   /// expired at `now_unix_ms`); false if there is none.
   virtual bool take(const TicketKey& key, int64_t now_unix_ms, Ticket* out) = 0;
+  /// A copy of the TLS 1.2 session (version 0x0303) filed under `key`, left
+  /// in the store: a 1.2 session may be resumed many times (RFC 5246
+  /// §7.4.1.2) until the server replaces it. False if there is none
+  /// unexpired. The default keeps no 1.2 sessions.
+  virtual bool find_tls12(const TicketKey& key, int64_t now_unix_ms, Ticket* out) {
+    (void)key;
+    (void)now_unix_ms;
+    (void)out;
+    return false;
+  }
 };
 
 /// The default store: bounded, in RAM, safe to share between threads.
@@ -114,8 +124,12 @@ class MemoryTicketStore final : public TicketStore {
   explicit MemoryTicketStore(Limits limits);
   ~MemoryTicketStore() override;
 
+  /// A TLS 1.2 session (version 0x0303) replaces the one already filed
+  /// under `key`: at most one per key.
   void insert(const TicketKey& key, Ticket&& ticket) override;
+  /// TLS 1.3 tickets only: a 1.2 session is never handed out as a 1.3 PSK.
   bool take(const TicketKey& key, int64_t now_unix_ms, Ticket* out) override;
+  bool find_tls12(const TicketKey& key, int64_t now_unix_ms, Ticket* out) override;
 
   size_t size() const;
   size_t bytes() const;
@@ -129,6 +143,7 @@ class MemoryTicketStore final : public TicketStore {
     std::vector<Ticket> tickets;         // oldest first
   };
   void evict_key_locked(std::map<TicketKey, Slot>::iterator it);
+  void drop_expired_locked(std::vector<Ticket>& v, int64_t now_unix_ms);
   void touch_locked(std::map<TicketKey, Slot>::iterator it);
 
   Limits limits_;

@@ -105,6 +105,15 @@ void MemoryTicketStore::insert(const TicketKey& key, Ticket&& ticket) {
     touch_locked(it);
   }
   std::vector<Ticket>& v = it->second.tickets;
+  if (ticket.version == 0x0303) {
+    // At most one TLS 1.2 session per key: a new one replaces the old.
+    for (size_t i = v.size(); i-- > 0;) {
+      if (v[i].version != 0x0303) continue;
+      bytes_ -= v[i].byte_size();
+      v.erase(v.begin() + long(i));
+      count_--;
+    }
+  }
   if (v.size() >= limits_.tickets_per_key) {  // the oldest goes
     bytes_ -= v.front().byte_size();
     v.erase(v.begin());
@@ -119,12 +128,7 @@ void MemoryTicketStore::insert(const TicketKey& key, Ticket&& ticket) {
   while (bytes_ > limits_.max_bytes && lru_.size() > 1) evict_key_locked(slots_.find(lru_.back()));
 }
 
-bool MemoryTicketStore::take(const TicketKey& key, int64_t now_unix_ms, Ticket* out) {
-  std::lock_guard<std::mutex> g(mu_);
-  auto it = slots_.find(key);
-  if (it == slots_.end()) return false;
-  std::vector<Ticket>& v = it->second.tickets;
-  // Expired tickets are dropped as they are met.
+void MemoryTicketStore::drop_expired_locked(std::vector<Ticket>& v, int64_t now_unix_ms) {
   for (size_t i = v.size(); i-- > 0;) {
     if (v[i].expired(now_unix_ms, limits_.max_auth_age_s)) {
       bytes_ -= v[i].byte_size();
@@ -133,13 +137,45 @@ bool MemoryTicketStore::take(const TicketKey& key, int64_t now_unix_ms, Ticket* 
       stats_.expired++;
     }
   }
+}
+
+bool MemoryTicketStore::take(const TicketKey& key, int64_t now_unix_ms, Ticket* out) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = slots_.find(key);
+  if (it == slots_.end()) return false;
+  std::vector<Ticket>& v = it->second.tickets;
+  // Expired tickets are dropped as they are met.
+  drop_expired_locked(v, now_unix_ms);
   bool found = false;
-  if (!v.empty()) {  // newest first
-    bytes_ -= v.back().byte_size();
-    *out = std::move(v.back());
-    v.pop_back();
+  for (size_t i = v.size(); i-- > 0;) {  // newest first, TLS 1.3 tickets only
+    if (v[i].version == 0x0303) continue;
+    bytes_ -= v[i].byte_size();
+    *out = std::move(v[i]);
+    v.erase(v.begin() + long(i));
     count_--;
     stats_.taken++;
+    found = true;
+    break;
+  }
+  if (v.empty()) {
+    lru_.erase(it->second.lru);
+    slots_.erase(it);
+  } else {
+    touch_locked(it);
+  }
+  return found;
+}
+
+bool MemoryTicketStore::find_tls12(const TicketKey& key, int64_t now_unix_ms, Ticket* out) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = slots_.find(key);
+  if (it == slots_.end()) return false;
+  std::vector<Ticket>& v = it->second.tickets;
+  drop_expired_locked(v, now_unix_ms);
+  bool found = false;
+  for (const Ticket& t : v) {
+    if (t.version != 0x0303) continue;
+    *out = t;  // a copy: the session stays for the next connection
     found = true;
   }
   if (v.empty()) {
