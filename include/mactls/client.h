@@ -99,9 +99,10 @@ struct ConnectionInfo {
   // Resumption report.
   bool psk_modes_sent = false;      ///< psk_key_exchange_modes (psk_dhe_ke) was in the ClientHello
   bool ticket_offered = false;      ///< a ticket was offered in pre_shared_key
-  bool resumed = false;             ///< the server accepted it
+  bool resumed = false;             ///< the server accepted it (a 1.3 ticket or a 1.2 session)
   bool declined = false;            ///< offered but declined: full handshake on this connection
   bool psk_dropped_after_hrr = false;  ///< offered, then withdrawn after HRR (hash mismatch)
+  bool tls12_session_offered = false;  ///< a TLS 1.2 session (session id or RFC 5077 ticket) was offered
   uint32_t tickets_received = 0;    ///< NewSessionTickets parsed on this connection
   uint32_t tickets_stored = 0;      ///< of which stored
   int64_t auth_unix_s = 0;          ///< when the peer's certificate was last verified

@@ -7,6 +7,7 @@
 #include "handshake/client_impl.h"
 
 #include "crypto/bignum_memory.h"
+#include "keyschedule/prf12.h"
 #include "resumption/new_session_ticket.h"
 #include "x509/verify.h"
 #include "mactls/trust.h"
@@ -65,6 +66,7 @@ void Client::Impl::wipe_all() {
   resumption_master.wipe();
   if (tls12) tls12->wipe();
   ticket = Ticket();
+  session12 = Ticket();
   reader.clear_keys();
   writer.clear();
   if (!app_in.empty()) secure_wipe(app_in);
@@ -80,6 +82,7 @@ size_t Client::Impl::secret_bytes() const {
   n += hs ? 1 : 0;
   n += master ? 1 : 0;
   n += ticket.psk_len;
+  n += session12.psk_len;
   n += reader.has_keys() ? 1 : 0;
   n += writer.has_keys() ? 1 : 0;
   n += tls12 ? tls12->secret_bytes() : 0;
@@ -156,6 +159,23 @@ void Client::Impl::take_ticket() {
   }
 }
 
+// A TLS 1.2 session for this key, offered beside any 1.3 ticket so that
+// whichever version the server picks, it can resume. Only sessions with
+// extended_master_secret are ever stored; the suite must still be offered.
+void Client::Impl::find_session12() {
+  if (!cfg.tickets || !offer_tls12()) return;
+  const int64_t now = clock->unix_ms();
+  Ticket t;
+  if (!cfg.tickets->find_tls12(ticket_key, now, &t)) return;
+  if (t.version != kTls12 || !t.extended_master_secret || t.psk_len != kMasterSecret12Len) return;
+  if (t.expired(now, cfg.limits.max_auth_age_s)) return;
+  if (!contains(cfg.tls12_cipher_suites, t.cipher_suite)) return;
+  if (t.identity.empty() && (t.session_id.empty() || t.session_id.size() > 32)) return;
+  session12 = std::move(t);
+  have_session12 = true;
+  info.tls12_session_offered = true;
+}
+
 Status Client::Impl::start(Bytes& out) {
   if (state != State::idle) return Status::make(ErrorOrigin::usage, Alert::internal_error, "start() called twice");
   if (!cfg.trust) return fail(Status::make(ErrorOrigin::usage, Alert::internal_error, "no trust anchors configured"), out);
@@ -187,6 +207,14 @@ Status Client::Impl::start(Bytes& out) {
     for (uint16_t g : cfg.key_share_groups) shares[n_shares++].generate(NamedGroup(g), *rng);
   compute_ticket_key();
   take_ticket();
+  find_session12();
+  if (have_session12 && session12.identity.empty()) {
+    // Resumption by session id (RFC 5246 §7.4.1.2): the id goes in the
+    // ClientHello. With an RFC 5077 ticket our own random id stays, and the
+    // server echoes it to accept (RFC 5077 §3.4).
+    session_id_len = session12.session_id.size();
+    std::memcpy(session_id, session12.session_id.data(), session_id_len);
+  }
   state = State::handshaking;
   reader.set_allow_change_cipher_spec(true);  // §5: after our first ClientHello
   Status s = send_client_hello(out);
@@ -203,6 +231,7 @@ Status Client::Impl::send_client_hello(Bytes& out) {
   ClientHelloParams p;
   p.random = client_random;
   p.session_id = session_id;
+  p.session_id_len = session_id_len;
   p.cipher_suites = &cfg.cipher_suites;
   p.groups = &cfg.groups;
   for (size_t i = 0; i < n_shares; ++i)
@@ -214,6 +243,7 @@ Status Client::Impl::send_client_hello(Bytes& out) {
   p.offer_tls13 = offer_tls13();
   p.offer_tls12 = offer_tls12();
   p.tls12_cipher_suites = &cfg.tls12_cipher_suites;
+  if (have_session12) p.tls12_ticket = ByteView(session12.identity);
   PskOffer psk;
   const CipherSuite* tcs = have_ticket ? find_cipher_suite(ticket.cipher_suite) : nullptr;
   if (tcs) {
@@ -403,11 +433,12 @@ Status Client::Impl::on_server_hello(ByteView msg, ByteView body, Bytes& out) {
     return Status::fail(Alert::illegal_parameter, "server selected a version mactls did not offer");
   if (sh.legacy_version != kTls12)
     return Status::fail(Alert::illegal_parameter, "ServerHello legacy_version is not 0x0303");
-  if (!sh.session_id.equals(ByteView(session_id, 32)))
+  if (!sh.session_id.equals(ByteView(session_id, session_id_len)))
     return Status::fail(Alert::illegal_parameter, "server did not echo the legacy session id");
   if (!contains(cfg.cipher_suites, sh.cipher_suite))
     return Status::fail(Alert::illegal_parameter, "server selected a cipher suite mactls did not offer");
   if (sh.is_hrr) return on_hello_retry(sh, msg, out);
+  session12 = Ticket();  // TLS 1.3 it is: a 1.2 session offered beside is not needed (the store keeps it)
   // The real ServerHello must leave the record it came in (§5.1: no
   // handshake message may span the key change that follows).
   MACTLS_TRY(reassembler.check_key_change());  // §5.1: nothing may follow ServerHello under the old keys

@@ -47,10 +47,24 @@ Status Client12::on_server_hello(const ServerHello& sh, ByteView msg) {
     return Status::fail(Alert::handshake_failure, "server's renegotiation_info is not empty on the initial handshake");
   if (!ex.extended_master_secret && c_.cfg.require_extended_master_secret)
     return Status::fail(Alert::handshake_failure, "server does not support extended_master_secret (RFC 7627), which the config requires");
-  // The session id we sent is random, for TLS 1.3 middleboxes: a server
-  // echoing it claims to resume a session mactls never offered.
-  if (!sh.session_id.empty() && sh.session_id.equals(ByteView(c_.session_id, 32)))
+  // Without a 1.2 session offered, the session id we sent is random, for
+  // TLS 1.3 middleboxes: a server echoing it claims to resume a session
+  // mactls never offered. With one, the echo is the acceptance (RFC 5246
+  // §7.4.1.3, RFC 5077 §3.4).
+  const bool echoed = !sh.session_id.empty() && sh.session_id.equals(ByteView(c_.session_id, c_.session_id_len));
+  if (echoed && !c_.have_session12)
     return Status::fail(Alert::illegal_parameter, "server resumed a TLS 1.2 session mactls did not offer");
+  if (echoed) {
+    if (sh.cipher_suite != c_.session12.cipher_suite)
+      return Status::fail(Alert::illegal_parameter, "server resumed the session with another cipher suite");
+    // RFC 7627 §5.3: an EMS session resumed without EMS must be refused.
+    if (!ex.extended_master_secret)
+      return Status::fail(Alert::handshake_failure, "server resumed an extended_master_secret session without it");
+    resumed_ = true;
+  } else if (c_.have_session12) {
+    c_.info.declined = true;  // a full handshake on this connection
+  }
+  server_session_id_ = sh.session_id.to_bytes();
   if (ex.has_alpn) {
     std::string sel(reinterpret_cast<const char*>(ex.alpn.data), ex.alpn.size);
     if (std::find(c_.cfg.alpn.begin(), c_.cfg.alpn.end(), sel) == c_.cfg.alpn.end())
@@ -70,6 +84,19 @@ Status Client12::on_server_hello(const ServerHello& sh, ByteView msg) {
   MACTLS_TRY(c_.transcript.set_hash(cs->hash));
   c_.transcript.add(msg);
   c_.reader.set_tls12(true);
+  if (resumed_) {
+    // The abbreviated handshake: the stored master secret, fresh randoms.
+    master_.assign(c_.session12.psk, kMasterSecret12Len);
+    c_.keylog("CLIENT_RANDOM", master_);
+    MACTLS_TRY(key_block12(*suite_, master_.view(), ByteView(c_.client_random, kHelloRandomLen),
+                           ByteView(server_random_, kHelloRandomLen), client_keys_, server_keys_));
+    c_.info.resumed = true;
+    c_.info.peer_identity = c_.session12.peer_identity;
+    c_.info.auth_unix_s = c_.session12.auth_unix_s;
+    cert_not_after_s_ = c_.session12.cert_not_after_s;
+    expect_ = ticket_expected_ ? Expect::ticket_or_ccs : Expect::ccs;
+    return Status::ok();
+  }
   expect_ = Expect::certificate;
   return Status::ok();
 }
@@ -100,7 +127,7 @@ Status Client12::handle_message(uint8_t type, ByteView msg, Bytes& out) {
     case HandshakeType::certificate_request: return on_certificate_request(msg, body);
     case HandshakeType::server_hello_done: return on_server_hello_done(msg, body, out);
     case HandshakeType::new_session_ticket: return on_new_session_ticket(msg, body);
-    case HandshakeType::finished: return on_finished(msg, body);
+    case HandshakeType::finished: return on_finished(msg, body, out);
     default: return Status::fail(Alert::unexpected_message, "handshake message out of order");
   }
 }
@@ -119,6 +146,7 @@ Status Client12::on_certificate(ByteView msg, ByteView body) {
   if (!key_fits_suite(vc.leaf_key.type(), *suite_))
     return Status::fail(Alert::unsupported_certificate, "server certificate key does not fit the negotiated suite");
   leaf_key_ = std::move(vc.leaf_key);
+  cert_not_after_s_ = vc.not_after;
   c_.info.peer_identity = vc.leaf_summary;
   c_.info.peer_chain = std::move(vc.chain_summary);
   c_.info.auth_unix_s = c_.clock->unix_seconds();
@@ -217,27 +245,35 @@ Status Client12::on_server_hello_done(ByteView msg, ByteView body, Bytes& out) {
   MACTLS_TRY(key_block12(*suite_, master_.view(), ByteView(c_.client_random, kHelloRandomLen),
                          ByteView(server_random_, kHelloRandomLen), client_keys_, server_keys_));
 
-  // ChangeCipherSpec, then our Finished under the new write keys (§7.1, §7.4.9).
+  MACTLS_TRY(send_ccs_and_finished(out));
+  expect_ = ticket_expected_ ? Expect::ticket_or_ccs : Expect::ccs;
+  return Status::ok();
+}
+
+// ChangeCipherSpec, then our Finished under the new write keys (§7.1,
+// §7.4.9): after ClientKeyExchange in a full handshake, after the server's
+// Finished in an abbreviated one.
+Status Client12::send_ccs_and_finished(Bytes& out) {
   static const uint8_t kCcs = 1;
   MACTLS_TRY(write_plaintext(ContentType::change_cipher_spec, ByteView(&kCcs, 1), out));
   MACTLS_TRY(c_.writer.set_keys12(*suite_, client_keys_.key.view(), client_keys_.fixed_iv.view()));
   client_keys_ = KeyMaterial12();
   uint8_t th[kMaxHashLen], vd[kVerifyData12Len];
   const size_t hl = c_.transcript.current_hash(th);
-  MACTLS_TRY(finished_verify_data12(h, master_.view(), FinishedSide12::client, ByteView(th, hl), vd));
+  MACTLS_TRY(finished_verify_data12(suite_->hash, master_.view(), FinishedSide12::client, ByteView(th, hl), vd));
   Bytes fin;
   append_handshake(fin, HandshakeType::finished, ByteView(vd, sizeof vd));
   c_.transcript.add(ByteView(fin));
-  MACTLS_TRY(c_.writer.write(ContentType::handshake, ByteView(fin), out));
-  expect_ = ticket_expected_ ? Expect::ticket_or_ccs : Expect::ccs;
-  return Status::ok();
+  return c_.writer.write(ContentType::handshake, ByteView(fin), out);
 }
 
 Status Client12::on_new_session_ticket(ByteView msg, ByteView body) {
   NewSessionTicket12 nst;
   MACTLS_TRY(parse_new_session_ticket12(body, &nst));
-  // Parsed and hashed, not stored: TLS 1.2 resumption is not built yet.
   c_.info.tickets_received++;
+  got_ticket_ = true;
+  new_ticket_ = nst.ticket.to_bytes();
+  ticket_hint_s_ = nst.lifetime_hint_s;
   c_.transcript.add(msg);
   expect_ = Expect::ccs;
   return Status::ok();
@@ -255,7 +291,7 @@ Status Client12::on_change_cipher_spec() {
   return Status::ok();
 }
 
-Status Client12::on_finished(ByteView msg, ByteView body) {
+Status Client12::on_finished(ByteView msg, ByteView body, Bytes& out) {
   if (body.size != kVerifyData12Len) return Status::fail(Alert::decode_error, "Finished has the wrong length");
   MACTLS_TRY(c_.reassembler.check_key_change());
   uint8_t th[kMaxHashLen], want[kVerifyData12Len];
@@ -264,8 +300,10 @@ Status Client12::on_finished(ByteView msg, ByteView body) {
   if (!ct_equal(want, body.data, kVerifyData12Len))
     return Status::fail(Alert::decrypt_error, "server Finished does not verify");
   c_.transcript.add(msg);
-  // No resumption yet: nothing of the handshake's secrets is kept.
+  if (resumed_) MACTLS_TRY(send_ccs_and_finished(out));  // the server spoke first
+  store_session();
   master_.wipe();
+  c_.session12 = Ticket();
   leaf_key_ = PublicKey();
   c_.reassembler.release_memory();
   c_.state = Client::State::open;
@@ -283,6 +321,36 @@ Status Client12::on_hello_request(ByteView body, Bytes& out) {
   if (expect_ != Expect::connected) return Status::ok();
   const uint8_t alert[2] = {uint8_t(AlertLevel::warning), uint8_t(Alert::no_renegotiation)};
   return c_.writer.write(ContentType::alert, ByteView(alert, 2), out);
+}
+
+// Files the session for the next connection (RFC 5246 §7.4.1.2, RFC 5077):
+// only with extended_master_secret (RFC 7627), only if something can name
+// it (a session id or a ticket), and after a resumption only when the server
+// renewed the ticket (otherwise the stored session stays as it is).
+void Client12::store_session() {
+  if (!c_.cfg.tickets || !ems_) return;
+  if (resumed_ && !(got_ticket_ && !new_ticket_.empty())) return;
+  Ticket t;
+  t.version = kTls12;
+  t.extended_master_secret = true;
+  t.session_id = server_session_id_;
+  if (got_ticket_) t.identity = new_ticket_;
+  if (t.identity.empty() && t.session_id.empty()) return;
+  std::memcpy(t.psk, master_.data(), kMasterSecret12Len);
+  t.psk_len = uint8_t(kMasterSecret12Len);
+  t.cipher_suite = suite_->code;
+  // RFC 5077 §3.3: the hint is advisory; a session id has none. Two hours
+  // (OpenSSL's default session timeout) when unsaid; never above 7 days.
+  static constexpr uint32_t kDefaultLifetimeS = 7200, kMaxLifetimeS = 604800;
+  t.lifetime_s = ticket_hint_s_ ? (ticket_hint_s_ < kMaxLifetimeS ? ticket_hint_s_ : kMaxLifetimeS) : kDefaultLifetimeS;
+  t.received_unix_ms = c_.clock->unix_ms();
+  t.auth_unix_s = c_.info.auth_unix_s;
+  t.cert_not_after_s = cert_not_after_s_;
+  t.peer_identity = c_.info.peer_identity;
+  t.alpn = c_.info.alpn;
+  if (t.expired(t.received_unix_ms, c_.cfg.limits.max_auth_age_s)) return;
+  c_.cfg.tickets->insert(c_.ticket_key, std::move(t));
+  c_.info.tickets_stored++;
 }
 
 size_t Client12::secret_bytes() const {

@@ -19,10 +19,18 @@
 //                                              ▼
 //                              ExpectServerFinished ──► Connected
 //
+// Resumed (the ServerHello echoes the session id we offered, RFC 5246
+// §7.3, RFC 5077 §3.4): ServerHello ──► [NewSessionTicket] ──►
+// ChangeCipherSpec ──► server Finished ──► our ChangeCipherSpec and
+// Finished ──► Connected. No Certificate, no key exchange: the stored master
+// secret keys the records (so no forward secrecy for resumed 1.2 sessions).
+// A declined offer (any other session id) is a full handshake on the same
+// connection.
+//
 // After the handshake only HelloRequest is allowed; it is refused with a
 // no_renegotiation warning and the connection goes on (RFC 5246 §7.4.1.1,
-// RFC 5746 §4.2). Resumption (session IDs, RFC 5077 tickets) is not here
-// yet: a 1.2 session is never stored.
+// RFC 5746 §4.2). A session is stored (in the same TicketStore, as a
+// Ticket with version 0x0303) only if it used extended_master_secret.
 #ifndef MACTLS_HANDSHAKE_CLIENT12_H
 #define MACTLS_HANDSHAKE_CLIENT12_H
 
@@ -56,8 +64,11 @@ class Client12 {
   /// parse_server_hello12_extensions, renegotiation_info present and empty
   /// (RFC 5746 §3.4: else handshake_failure), extended_master_secret
   /// (handshake_failure only when the config requires it), and a session
-  /// id that is not the one we sent (we offer no 1.2 session to resume:
-  /// illegal_parameter). The downgrade sentinel is the caller's check.
+  /// id that is not our random one unless we offered a session. When the
+  /// server echoes the session we offered, the handshake is abbreviated:
+  /// the suite must be the session's (illegal_parameter) and EMS present
+  /// (RFC 7627 §5.3: handshake_failure). The downgrade sentinel is the
+  /// caller's check.
   [[nodiscard]] Status on_server_hello(const ServerHello& sh, ByteView msg);
 
   /// The allowed-next check: true if a handshake message of `type` may come now.
@@ -91,7 +102,9 @@ class Client12 {
   Status on_certificate_request(ByteView msg, ByteView body);
   Status on_server_hello_done(ByteView msg, ByteView body, Bytes& out);
   Status on_new_session_ticket(ByteView msg, ByteView body);
-  Status on_finished(ByteView msg, ByteView body);
+  Status on_finished(ByteView msg, ByteView body, Bytes& out);
+  Status send_ccs_and_finished(Bytes& out);
+  void store_session();
   Status on_hello_request(ByteView body, Bytes& out);
 
   Client::Impl& c_;
@@ -101,6 +114,12 @@ class Client12 {
   bool ems_ = false;
   bool ticket_expected_ = false;
   bool cert_requested_ = false;
+  bool resumed_ = false;
+  Bytes server_session_id_;
+  Bytes new_ticket_;            // RFC 5077 ticket from NewSessionTicket (may be empty)
+  bool got_ticket_ = false;
+  uint32_t ticket_hint_s_ = 0;
+  int64_t cert_not_after_s_ = 0;
   PublicKey leaf_key_;
   uint16_t group_ = 0;
   Bytes server_point_;

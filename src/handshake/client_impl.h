@@ -74,6 +74,7 @@ struct Client::Impl {
   // ClientHello state.
   uint8_t client_random[32] = {};
   uint8_t session_id[32] = {};
+  size_t session_id_len = 32;
   std::array<KeyShare, 3> shares;
   size_t n_shares = 0;
   Bytes cookie;
@@ -91,6 +92,8 @@ struct Client::Impl {
   bool have_ticket = false;
   Ticket ticket;
   bool psk_in_hello = false;  // the latest ClientHello carries pre_shared_key
+  Ticket session12;           // a TLS 1.2 session offered beside it (a copy; the store keeps it)
+  bool have_session12 = false;
   bool resumed = false;
   size_t tickets_seen = 0;
 
@@ -136,6 +139,7 @@ struct Client::Impl {
 
   Status send_client_hello(Bytes& out);
   void take_ticket();
+  void find_session12();
   void compute_ticket_key();
   Status on_server_hello(ByteView msg, ByteView body, Bytes& out);
   Status on_hello_retry(const ServerHello& sh, ByteView msg, Bytes& out);

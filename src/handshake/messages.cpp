@@ -132,8 +132,8 @@ void build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binders_
   size_t msg = w.open_block(3);
   w.u16(kTls12);  // legacy_version
   w.bytes(p.random, 32);
-  w.u8(32);
-  w.bytes(p.session_id, 32);
+  w.u8(uint8_t(p.session_id_len));
+  w.bytes(p.session_id, p.session_id_len);
   size_t suites = w.open_block(2);
   if (p.offer_tls13)
     for (uint16_t s : *p.cipher_suites) w.u16(s);

@@ -94,7 +94,8 @@ struct PskOffer {
 /// Everything a ClientHello carries. Views must stay valid during build.
 struct ClientHelloParams {
   const uint8_t* random = nullptr;      ///< 32 bytes
-  const uint8_t* session_id = nullptr;  ///< 32 bytes (middlebox compatibility, §D.4)
+  const uint8_t* session_id = nullptr;  ///< session_id_len bytes (middlebox compatibility, §D.4)
+  size_t session_id_len = 32;           ///< 32, or a TLS 1.2 session's own id (0..32) to resume it
   const std::vector<uint16_t>* cipher_suites = nullptr;
   const std::vector<uint16_t>* groups = nullptr;
   std::vector<std::pair<uint16_t, ByteView>> key_shares;  ///< (group, key_exchange)

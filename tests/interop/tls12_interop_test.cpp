@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mactls/client.h"
+#include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "support/peer_server.h"
 #include "support/pki.h"
@@ -129,6 +130,64 @@ INSTANTIATE_TEST_SUITE_P(Peers, Tls12Matrix, ::testing::ValuesIn(matrix12()),
                            return std::string(kind_name(i.param.server)) + "_" +
                                   std::string(kChains12[i.param.chain].name).substr(4);
                          });
+
+// TLS 1.2 resumption, confirmed on the server's side: by session id
+// (openssl -no_ticket), by RFC 5077 ticket (openssl's default), and with
+// gnutls-serv's defaults. A 1.2 session is reusable: the third connection
+// resumes too.
+struct Resume12Case {
+  const char* name;
+  PeerKind kind;
+  bool no_ticket;
+};
+
+TEST(Tls12Resumption, FullThenResumedTwiceConfirmedByTheServer) {
+  const Resume12Case cases[] = {
+      {"openssl session id", PeerKind::openssl, true},
+      {"openssl ticket", PeerKind::openssl, false},
+      {"gnutls", PeerKind::gnutls, false},
+  };
+  for (const Resume12Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    PeerOptions o;
+    o.kind = c.kind;
+    o.cert_file = Tls12Pki::pki->chain_path("t12-p256");
+    o.key_file = Tls12Pki::pki->key_path("t12-p256-leaf");
+    o.www = true;
+    o.tls12 = true;
+    if (c.no_ticket) o.extra_args.push_back("-no_ticket");
+    PeerServer server(o);
+    ASSERT_TRUE(server.start()) << server.output();
+    TrustStore trust;
+    std::string pem = Tls12Pki::pki->cert_pem("t12-p256-root");
+    ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+    MemoryTicketStore store;
+    ClientConfig cfg;
+    cfg.trust = &trust;
+    cfg.tickets = &store;
+    Exchange first = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+    ASSERT_TRUE(first.status.is_ok()) << first.status.what() << "\n" << server.output();
+    EXPECT_EQ(first.info.version, 0x0303);
+    EXPECT_FALSE(first.info.resumed);
+    EXPECT_EQ(first.info.tickets_stored, 1u);
+    EXPECT_FALSE(server_says_resumed(c.kind, first.response)) << first.response;
+    if (c.kind == PeerKind::openssl) {
+      EXPECT_EQ(first.info.tickets_received, c.no_ticket ? 0u : 1u);
+    }
+    for (int i = 0; i < 2; ++i) {
+      SCOPED_TRACE(i);
+      Exchange again = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+      ASSERT_TRUE(again.status.is_ok()) << again.status.what() << "\n" << server.output();
+      EXPECT_EQ(again.info.version, 0x0303);
+      EXPECT_TRUE(again.info.tls12_session_offered);
+      EXPECT_TRUE(again.info.resumed);
+      EXPECT_FALSE(again.info.declined);
+      EXPECT_EQ(again.info.signature_scheme, 0);  // no ServerKeyExchange
+      EXPECT_EQ(again.info.peer_identity, first.info.peer_identity);
+      EXPECT_TRUE(server_says_resumed(c.kind, again.response)) << again.response;
+    }
+  }
+}
 
 // A TLS 1.3-only config meets a TLS 1.2-only server: protocol_version, as
 // before TLS 1.2 existed in mactls.

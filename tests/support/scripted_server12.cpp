@@ -60,6 +60,7 @@ bool ScriptedServer12::Impl::on_client_hello(const HandshakeMessage& hm, Bytes& 
   if (!r.u16(v) || !r.bytes(32, random) || !r.vec8(sid) || !r.vec16(suites) || !r.vec8(comp) || !r.vec16(exts))
     return fail("malformed ClientHello");
   std::memcpy(client_random, random.data, 32);
+  const Bytes client_sid = sid.to_bytes();
   Reader e(exts);
   while (!e.empty()) {
     uint16_t t;
@@ -86,7 +87,10 @@ bool ScriptedServer12::Impl::on_client_hello(const HandshakeMessage& hm, Bytes& 
     w.bytes(server_random, 32);
     uint8_t sid_out[32];
     system_random().fill(sid_out, 32);
-    w.vec8(ByteView(sid_out, 32));
+    if (script.echo_session_id)
+      w.vec8(ByteView(client_sid));
+    else
+      w.vec8(ByteView(sid_out, 32));
     w.u16(script.suite);
     w.u8(0);
     size_t x = w.open_block(2);

@@ -31,6 +31,9 @@ struct ServerScript12 {
   bool extended_master_secret = true;  ///< echo EMS when the client offers it
   bool bad_finished = false;          ///< flip a bit of the server verify_data
   bool hello_request = false;         ///< send HelloRequest after the handshake
+  /// Echo the client's session id in ServerHello (claiming a resumption)
+  /// but go on with a full handshake's flight.
+  bool echo_session_id = false;
   /// Called on each handshake message before it is hashed and sent; the
   /// server's transcript sees the changed bytes.
   std::function<void(Bytes& msg)> tamper_message;

@@ -13,6 +13,7 @@
 
 #include "mactls/client.h"
 #include "mactls/connection.h"
+#include "mactls/ticket_store.h"
 #include "support/scripted_server12.h"
 #include "support/scripted_server_test.h"
 
@@ -187,6 +188,59 @@ TEST_F(Engine12, HelloRequestGetsANoRenegotiationWarningAndTheConnectionGoesOn) 
   ASSERT_FALSE(o.alerts.empty());
   EXPECT_EQ(o.alerts.front(), (std::pair<uint8_t, uint8_t>{1, uint8_t(Alert::no_renegotiation)}));
   EXPECT_EQ(o.server_received, "ping");
+}
+
+// ---- TLS 1.2 sessions in the ticket store
+
+TEST_F(Engine12, AnExtendedMasterSecretSessionIsStoredAsATls12Entry) {
+  Outcome o = connect(ServerScript12());
+  ASSERT_TRUE(o.status.is_ok()) << o.status.what();
+  EXPECT_EQ(o.info.tickets_stored, 1u);
+  EXPECT_EQ(store_.size(), 1u);
+}
+
+TEST_F(Engine12, ANonEmsSessionIsNeverStored) {
+  ServerScript12 s;
+  s.extended_master_secret = false;
+  Outcome o = connect(s);
+  ASSERT_TRUE(o.status.is_ok()) << o.status.what();
+  EXPECT_EQ(o.info.tickets_stored, 0u);
+  EXPECT_EQ(store_.size(), 0u);
+}
+
+TEST_F(Engine12, ADeclinedSessionFallsBackToAFullHandshakeOnTheSameConnection) {
+  ASSERT_TRUE(connect(ServerScript12()).status.is_ok());
+  ASSERT_EQ(store_.size(), 1u);
+  // The scripted server keeps no sessions: it answers with a new id.
+  Outcome o = connect(ServerScript12());
+  ASSERT_TRUE(o.status.is_ok()) << o.status.what();
+  EXPECT_TRUE(o.info.tls12_session_offered);
+  EXPECT_TRUE(o.info.declined);
+  EXPECT_FALSE(o.info.resumed);
+  EXPECT_EQ(o.server_received, "ping");
+  EXPECT_EQ(store_.size(), 1u);  // the new session replaced the old one
+}
+
+TEST_F(Engine12, ResumptionWithAnotherSuiteIsIllegalParameter) {
+  ASSERT_TRUE(connect(ServerScript12()).status.is_ok());  // a 0xC02B session
+  ServerScript12 s;
+  s.echo_session_id = true;
+  s.suite = 0xCCA9;
+  expect_alert(s, Alert::illegal_parameter);
+}
+
+TEST_F(Engine12, ResumptionWithoutExtendedMasterSecretIsHandshakeFailure) {
+  ASSERT_TRUE(connect(ServerScript12()).status.is_ok());
+  ServerScript12 s;
+  s.echo_session_id = true;
+  s.extended_master_secret = false;
+  expect_alert(s, Alert::handshake_failure);  // RFC 7627 §5.3
+}
+
+TEST_F(Engine12, EchoingASessionIdNeverOfferedIsIllegalParameter) {
+  ServerScript12 s;
+  s.echo_session_id = true;  // our id is random: there was nothing to resume
+  expect_alert(s, Alert::illegal_parameter);
 }
 
 TEST_F(Engine12, ATls13OnlyConfigRefusesATls12Server) {
