@@ -61,9 +61,10 @@ Status Client12::on_server_hello(const ServerHello& sh, ByteView msg) {
     if (!ex.extended_master_secret)
       return Status::fail(Alert::handshake_failure, "server resumed an extended_master_secret session without it");
     resumed_ = true;
-  } else if (c_.have_session12) {
-    c_.info.declined = true;  // a full handshake on this connection
   }
+  // Whatever was offered and not resumed means a full handshake on this
+  // connection; a 1.3 ticket is spent either way (it cannot serve 1.2).
+  if (!resumed_ && (c_.have_session12 || c_.psk_in_hello)) c_.info.declined = true;
   server_session_id_ = sh.session_id.to_bytes();
   if (ex.has_alpn) {
     std::string sel(reinterpret_cast<const char*>(ex.alpn.data), ex.alpn.size);
@@ -75,7 +76,6 @@ Status Client12::on_server_hello(const ServerHello& sh, ByteView msg) {
   ems_ = ex.extended_master_secret;
   ticket_expected_ = ex.session_ticket;
   std::memcpy(server_random_, sh.random.data, kHelloRandomLen);
-  if (c_.psk_in_hello) c_.info.declined = true;  // the 1.3 ticket is spent; it cannot serve 1.2
   c_.ticket = Ticket();
   c_.early.reset();
   c_.suite = cs;

@@ -189,6 +189,57 @@ TEST(Tls12Resumption, FullThenResumedTwiceConfirmedByTheServer) {
   }
 }
 
+// A mixed pool: behind one name and port, a TLS 1.3 node and a TLS
+// 1.2-only node answer alternate connections (two openssl servers on two
+// local ports, the client keying its store by one). No connection fails;
+// once each kind of node has been met, every connection resumes with that
+// node's version, because the ClientHello offers both a 1.3 ticket and the
+// 1.2 session.
+TEST(Tls12MixedPool, AlternatingNodesEachResumeWithTheirOwnVersion) {
+  PeerOptions o13;
+  o13.kind = PeerKind::openssl;
+  o13.cert_file = Tls12Pki::pki->chain_path("t12-p256");
+  o13.key_file = Tls12Pki::pki->key_path("t12-p256-leaf");
+  o13.www = true;
+  PeerOptions o12 = o13;
+  o12.tls12 = true;
+  // Every connection to the 1.2 node spends a 1.3 ticket too (it was sent
+  // in the ClientHello, and mactls never offers one twice), while OpenSSL
+  // gives one new ticket per resumed connection: each 1.3/1.2 pair uses two
+  // and earns one. With three tickets from the first handshake the supply
+  // lasts six connections; beyond that the 1.3 node would see full
+  // handshakes again (still no failure). See RESUMPTION_SCOPE.md.
+  o13.num_tickets = 3;
+  PeerServer node13(o13), node12(o12);
+  ASSERT_TRUE(node13.start()) << node13.output();
+  ASSERT_TRUE(node12.start()) << node12.output();
+  TrustStore trust;
+  std::string pem = Tls12Pki::pki->cert_pem("t12-p256-root");
+  ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+  MemoryTicketStore store;
+  ClientConfig cfg;
+  cfg.trust = &trust;
+  cfg.tickets = &store;
+  const uint16_t kPoolPort = 443;  // what the client believes it dials
+  for (int i = 0; i < 6; ++i) {
+    const bool tls13 = i % 2 == 0;
+    SCOPED_TRACE(std::to_string(i) + (tls13 ? " TLS 1.3 node" : " TLS 1.2 node"));
+    PeerServer& node = tls13 ? node13 : node12;
+    Exchange ex = run_exchange(cfg, kHost, node.port(), kRequest, "</html>", 10000, kPoolPort);
+    ASSERT_TRUE(ex.status.is_ok()) << ex.status.what() << "\n" << node.output();
+    EXPECT_EQ(ex.info.version, tls13 ? 0x0304 : 0x0303);
+    const bool met_before = i >= 2;
+    EXPECT_EQ(ex.info.resumed, met_before);
+    EXPECT_EQ(server_says_resumed(PeerKind::openssl, ex.response), met_before) << ex.response;
+    if (i >= 1) {
+      EXPECT_TRUE(ex.info.ticket_offered);  // a 1.3 ticket every time
+    }
+    if (i >= 2) {
+      EXPECT_TRUE(ex.info.tls12_session_offered);  // and the 1.2 session
+    }
+  }
+}
+
 // A TLS 1.3-only config meets a TLS 1.2-only server: protocol_version, as
 // before TLS 1.2 existed in mactls.
 TEST(Tls12Config, ATls13OnlyClientRefusesATls12Server) {
