@@ -27,6 +27,8 @@
 
 namespace mactls {
 
+class Client12;
+
 class TrustStore;
 class TicketStore;
 
@@ -79,11 +81,25 @@ struct ClientConfig {
   std::vector<std::string> alpn;
   Limits limits;
   KeyLogFn keylog;
+  /// Protocol versions: TLS 1.2 (0x0303) and/or TLS 1.3 (0x0304). The
+  /// default offers both in one ClientHello and lets the server choose;
+  /// min_version = 0x0304 is the TLS 1.3-only client.
+  uint16_t min_version = 0x0303;
+  uint16_t max_version = 0x0304;
+  /// TLS 1.2 cipher suites in preference order (ECDHE only, AEAD only):
+  /// TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = 0xCCA9,
+  /// ..._AES_128_GCM_SHA256 = 0xC02B, ..._AES_256_GCM_SHA384 = 0xC02C, and
+  /// the ECDHE_RSA ones 0xCCA8, 0xC02F, 0xC030.
+  std::vector<uint16_t> tls12_cipher_suites = {0xCCA9, 0xC02B, 0xC02C, 0xCCA8, 0xC02F, 0xC030};
+  /// Refuse a TLS 1.2 server without extended_master_secret (RFC 7627) with
+  /// handshake_failure. Off by default: such a handshake completes, but its
+  /// session is never stored for resumption.
+  bool require_extended_master_secret = false;
 };
 
 /// What a connection has learnt; filled as the handshake proceeds.
 struct ConnectionInfo {
-  uint16_t version = 0;             ///< 0x0304 once negotiated
+  uint16_t version = 0;             ///< 0x0304 or 0x0303 once negotiated
   uint16_t cipher_suite = 0;
   uint16_t group = 0;               ///< ECDHE group actually used
   uint16_t signature_scheme = 0;    ///< of CertificateVerify (0 when resumed)
@@ -98,9 +114,10 @@ struct ConnectionInfo {
   // Resumption report.
   bool psk_modes_sent = false;      ///< psk_key_exchange_modes (psk_dhe_ke) was in the ClientHello
   bool ticket_offered = false;      ///< a ticket was offered in pre_shared_key
-  bool resumed = false;             ///< the server accepted it
+  bool resumed = false;             ///< the server accepted it (a 1.3 ticket or a 1.2 session)
   bool declined = false;            ///< offered but declined: full handshake on this connection
   bool psk_dropped_after_hrr = false;  ///< offered, then withdrawn after HRR (hash mismatch)
+  bool tls12_session_offered = false;  ///< a TLS 1.2 session (session id or RFC 5077 ticket) was offered
   uint32_t tickets_received = 0;    ///< NewSessionTickets parsed on this connection
   uint32_t tickets_stored = 0;      ///< of which stored
   int64_t auth_unix_s = 0;          ///< when the peer's certificate was last verified (set with peer_identity)
@@ -187,6 +204,7 @@ class Client {
 
  private:
   struct Impl;
+  friend class Client12;  // the TLS 1.2 machine works on the same Impl
   std::unique_ptr<Impl> impl_;
 };
 

@@ -404,8 +404,8 @@ int mactls_conn_interest(const mactls_conn* conn, mactls_interest* out);
 /** Diagnostics of one connection. Strings are never NULL. */
 typedef struct mactls_info {
   mactls_state state;
-  mactls_u16 version;                  /**< 0x0304 once negotiated */
-  const char* version_name;          /**< "TLS 1.3", "none" */
+  mactls_u16 version;                  /**< 0x0304 or 0x0303 once negotiated */
+  const char* version_name;          /**< "TLS 1.3", "TLS 1.2", "none" */
   mactls_u16 cipher_suite;
   const char* cipher_suite_name;     /**< "TLS_AES_128_GCM_SHA256", ... */
   mactls_u16 group;

@@ -33,6 +33,7 @@ enum class Alert : uint8_t {
   internal_error = 80,
   inappropriate_fallback = 86,
   user_canceled = 90,
+  no_renegotiation = 100,  ///< RFC 5246 §7.2.2 (TLS 1.2: mactls refuses a HelloRequest)
   missing_extension = 109,
   unsupported_extension = 110,
   unrecognized_name = 112,

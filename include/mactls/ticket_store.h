@@ -204,7 +204,10 @@ class MemoryTicketStore final : public TicketStore {
   explicit MemoryTicketStore(Limits limits);
   ~MemoryTicketStore() override;
 
+  /// A TLS 1.2 session (version 0x0303) replaces the one already filed
+  /// under `key`: at most one per key.
   void insert(const TicketKey& key, Ticket&& ticket) override;
+  /// TLS 1.3 tickets only: a 1.2 session is never handed out as a 1.3 PSK.
   bool take(const TicketKey& key, int64_t now_unix_ms, Ticket* out) override;
   bool find_tls12(const TicketKey& key, int64_t now_unix_ms, Ticket* out) override;
   void forget_tls12(const TicketKey& key) override;

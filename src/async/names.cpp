@@ -12,6 +12,7 @@ namespace mactls {
 const char* tls_cipher_suite_name(uint16_t suite) {
   if (!suite) return "none";
   const CipherSuite* cs = find_cipher_suite(suite);
+  if (!cs) cs = find_cipher_suite12(suite);
   return cs ? cs->name : "unknown";
 }
 

@@ -25,6 +25,7 @@ const char* alert_name(Alert a) {
     case Alert::inappropriate_fallback: return "inappropriate_fallback";
     case Alert::user_canceled: return "user_canceled";
     case Alert::missing_extension: return "missing_extension";
+    case Alert::no_renegotiation: return "no_renegotiation";
     case Alert::unsupported_extension: return "unsupported_extension";
     case Alert::unrecognized_name: return "unrecognized_name";
     case Alert::bad_certificate_status_response: return "bad_certificate_status_response";

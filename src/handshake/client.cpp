@@ -7,6 +7,7 @@
 #include "handshake/client_impl.h"
 
 #include "crypto/bignum_memory.h"
+#include "keyschedule/prf12.h"
 #include "resumption/new_session_ticket.h"
 #include "x509/verify.h"
 #include "mactls/trust.h"
@@ -14,12 +15,6 @@
 namespace mactls {
 
 namespace {
-
-// signature_algorithms we offer (§4.2.3). rsa_pkcs1_* only ever verify
-// certificate signatures; a CertificateVerify using them is refused.
-const std::vector<uint16_t> kSignatureSchemes = {
-    0x0403, 0x0503, 0x0807, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601,
-};
 
 bool contains(const std::vector<uint16_t>& v, uint16_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -56,6 +51,13 @@ bool has_downgrade_sentinel(ByteView random) {
 
 }  // namespace
 
+// signature_algorithms we offer (§4.2.3). In TLS 1.3 rsa_pkcs1_* only ever
+// verify certificate signatures and a CertificateVerify using them is
+// refused; a TLS 1.2 ServerKeyExchange may use them (RFC 5246 §7.4.1.4.1).
+const std::vector<uint16_t> kSignatureSchemes = {
+    0x0403, 0x0503, 0x0807, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601,
+};
+
 Client::Impl::Impl(const ClientConfig& c, std::string name, uint16_t p, std::string part)
     : cfg(c),
       rng(c.random ? c.random : &system_random()),
@@ -80,7 +82,9 @@ void Client::Impl::wipe_all() {
   client_app_secret.wipe();
   server_app_secret.wipe();
   resumption_master.wipe();
+  if (tls12) tls12->wipe();
   ticket = Ticket();
+  session12 = Ticket();
   reader.clear_keys();
   writer.clear();
   if (!app_in.empty()) secure_wipe(app_in);
@@ -96,8 +100,10 @@ size_t Client::Impl::secret_bytes() const {
   n += hs ? 1 : 0;
   n += master ? 1 : 0;
   n += ticket.psk_len;
+  n += session12.psk_len;
   n += reader.has_keys() ? 1 : 0;
   n += writer.has_keys() ? 1 : 0;
+  n += tls12 ? tls12->secret_bytes() : 0;
   return n;
 }
 
@@ -155,7 +161,7 @@ void Client::Impl::compute_ticket_key() {
 }
 
 void Client::Impl::take_ticket() {
-  if (!cfg.tickets) return;
+  if (!cfg.tickets || !offer_tls13()) return;
   int64_t now = clock->unix_ms();
   Ticket t;
   while (cfg.tickets->take(ticket_key, now, &t)) {
@@ -173,6 +179,23 @@ void Client::Impl::take_ticket() {
   }
 }
 
+// A TLS 1.2 session for this key, offered beside any 1.3 ticket so that
+// whichever version the server picks, it can resume. Only sessions with
+// extended_master_secret are ever stored; the suite must still be offered.
+void Client::Impl::find_session12() {
+  if (!cfg.tickets || !offer_tls12()) return;
+  const int64_t now = clock->unix_ms();
+  Ticket t;
+  if (!cfg.tickets->find_tls12(ticket_key, now, &t)) return;
+  if (t.version != kTls12 || !t.extended_master_secret || t.psk_len != kMasterSecret12Len) return;
+  if (t.expired(now, cfg.limits.max_auth_age_s)) return;
+  if (!contains(cfg.tls12_cipher_suites, t.cipher_suite)) return;
+  if (t.identity.empty() && (t.session_id.empty() || t.session_id.size() > 32)) return;
+  session12 = std::move(t);
+  have_session12 = true;
+  info.tls12_session_offered = true;
+}
+
 Status Client::Impl::check_config() const {
   if (!cfg.trust) return Status::make(ErrorOrigin::usage, Alert::internal_error, "no trust anchors configured");
   if (cfg.cipher_suites.empty() || cfg.groups.empty() || cfg.key_share_groups.empty() ||
@@ -180,6 +203,14 @@ Status Client::Impl::check_config() const {
     return Status::make(ErrorOrigin::usage, Alert::internal_error, "cipher suites, groups or key shares misconfigured");
   for (uint16_t s : cfg.cipher_suites)
     if (!find_cipher_suite(s)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown cipher suite configured");
+  if (cfg.min_version < kTls12 || cfg.max_version > kTls13 || cfg.min_version > cfg.max_version)
+    return Status::make(ErrorOrigin::usage, Alert::internal_error, "versions must be TLS 1.2 (0x0303) .. TLS 1.3 (0x0304)");
+  if (offer_tls12()) {
+    if (cfg.tls12_cipher_suites.empty())
+      return Status::make(ErrorOrigin::usage, Alert::internal_error, "TLS 1.2 enabled without TLS 1.2 cipher suites");
+    for (uint16_t s : cfg.tls12_cipher_suites)
+      if (!find_cipher_suite12(s)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown TLS 1.2 cipher suite configured");
+  }
   for (uint16_t g : cfg.groups)
     if (!is_supported_group(g)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown group configured");
   for (uint16_t g : cfg.key_share_groups)
@@ -198,7 +229,8 @@ Status Client::Impl::start(Bytes& out) {
   rng->fill(client_random, 32);
   rng->fill(session_id, 32);
   n_shares = 0;
-  for (uint16_t g : cfg.key_share_groups) shares[n_shares++].generate(NamedGroup(g), *rng);
+  if (offer_tls13())  // a TLS 1.2-only client makes its ECDHE key after ServerKeyExchange
+    for (uint16_t g : cfg.key_share_groups) shares[n_shares++].generate(NamedGroup(g), *rng);
   if (rng->failed()) {
     // Nothing has been sent: no alert, just the failure (never a
     // ClientHello made of predictable bytes).
@@ -210,6 +242,14 @@ Status Client::Impl::start(Bytes& out) {
   }
   compute_ticket_key();
   take_ticket();
+  find_session12();
+  if (have_session12 && session12.identity.empty()) {
+    // Resumption by session id (RFC 5246 §7.4.1.2): the id goes in the
+    // ClientHello. With an RFC 5077 ticket our own random id stays, and the
+    // server echoes it to accept (RFC 5077 §3.4).
+    session_id_len = session12.session_id.size();
+    std::memcpy(session_id, session12.session_id.data(), session_id_len);
+  }
   state = State::handshaking;
   reader.set_allow_change_cipher_spec(true);  // §5: after our first ClientHello
   Status s = send_client_hello(out);
@@ -226,6 +266,7 @@ Status Client::Impl::send_client_hello(Bytes& out) {
   ClientHelloParams p;
   p.random = client_random;
   p.session_id = session_id;
+  p.session_id_len = session_id_len;
   p.cipher_suites = &cfg.cipher_suites;
   p.groups = &cfg.groups;
   for (size_t i = 0; i < n_shares; ++i)
@@ -234,6 +275,10 @@ Status Client::Impl::send_client_hello(Bytes& out) {
   if (sni) p.server_name = ByteView(reinterpret_cast<const uint8_t*>(server_name.data()), server_name.size());
   p.alpn = &cfg.alpn;
   p.cookie = ByteView(cookie);
+  p.offer_tls13 = offer_tls13();
+  p.offer_tls12 = offer_tls12();
+  p.tls12_cipher_suites = &cfg.tls12_cipher_suites;
+  if (have_session12) p.tls12_ticket = ByteView(session12.identity);
   PskOffer psk;
   const CipherSuite* tcs = have_ticket ? find_cipher_suite(ticket.cipher_suite) : nullptr;
   if (tcs) {
@@ -243,7 +288,7 @@ Status Client::Impl::send_client_hello(Bytes& out) {
     p.psk = &psk;
   }
   psk_in_hello = p.psk != nullptr;
-  info.psk_modes_sent = true;
+  info.psk_modes_sent = p.offer_tls13;
 
   Bytes msg;
   size_t binders_at = 0, binder_at = 0;
@@ -348,6 +393,12 @@ Status Client::Impl::process_record(const Record& rec, Bytes& out) {
       while (reassembler.next(m)) MACTLS_TRY(handle_message(m.type, m.bytes, out));
       return Status::ok();
     }
+    case ContentType::change_cipher_spec:
+      // Only a TLS 1.2 reader delivers it (RFC 5246 §7.1); 1.3 drops it.
+      if (!tls12) return Status::fail(Alert::unexpected_message, "unexpected change_cipher_spec");
+      if (!reassembler.empty())
+        return Status::fail(Alert::unexpected_message, "change_cipher_spec interleaved with a fragmented handshake message");
+      return tls12->on_change_cipher_spec();
     case ContentType::application_data:
       if (expect != Expect::connected)
         return Status::fail(Alert::unexpected_message, "application data before the handshake finished");
@@ -386,6 +437,10 @@ bool Client::Impl::allowed(uint8_t type) const {
 }
 
 Status Client::Impl::handle_message(uint8_t type, ByteView msg, Bytes& out) {
+  if (tls12) {
+    if (!tls12->allowed(type)) return Status::fail(Alert::unexpected_message, "handshake message out of order");
+    return tls12->handle_message(type, msg, out);
+  }
   if (!allowed(type)) {
     if (resumed && (type == uint8_t(HandshakeType::certificate) || type == uint8_t(HandshakeType::certificate_verify) ||
                     type == uint8_t(HandshakeType::certificate_request)))
@@ -411,20 +466,30 @@ Status Client::Impl::handle_message(uint8_t type, ByteView msg, Bytes& out) {
 Status Client::Impl::on_server_hello(ByteView msg, ByteView body, Bytes& out) {
   ServerHello sh;
   MACTLS_TRY(parse_server_hello(body, cfg.limits.max_extensions, &sh));
-  // Version first: a TLS 1.2 answer, and any downgrade sentinel (§4.1.3).
-  if (has_downgrade_sentinel(sh.random))
-    return Status::fail(Alert::illegal_parameter, "server random carries a TLS 1.2/1.1 downgrade sentinel");
-  if (sh.selected_version == 0)
-    return Status::fail(Alert::protocol_version, "server does not speak TLS 1.3");
-  if (sh.selected_version != kTls13)
+  // Version first. §4.1.3: a client "receiving a ServerHello indicating
+  // TLS 1.2 or below MUST check" the downgrade sentinel; a TLS 1.3
+  // ServerHello's random is just random and may end in those bytes.
+  if (sh.selected_version == 0) {
+    if (offer_tls13() && has_downgrade_sentinel(sh.random))
+      return Status::fail(Alert::illegal_parameter, "server random carries a TLS 1.2/1.1 downgrade sentinel");
+    if (!offer_tls12()) return Status::fail(Alert::protocol_version, "server does not speak TLS 1.3");
+    if (sh.is_hrr || hrr_seen)
+      return Status::fail(Alert::illegal_parameter, "TLS 1.2 ServerHello after a HelloRetryRequest");
+    // The version decision: from here on the TLS 1.2 machine runs.
+    tls12 = std::make_unique<Client12>(*this);
+    expect = Expect::none;
+    return tls12->on_server_hello(sh, msg);
+  }
+  if (sh.selected_version != kTls13 || !offer_tls13())
     return Status::fail(Alert::illegal_parameter, "server selected a version mactls did not offer");
   if (sh.legacy_version != kTls12)
     return Status::fail(Alert::illegal_parameter, "ServerHello legacy_version is not 0x0303");
-  if (!sh.session_id.equals(ByteView(session_id, 32)))
+  if (!sh.session_id.equals(ByteView(session_id, session_id_len)))
     return Status::fail(Alert::illegal_parameter, "server did not echo the legacy session id");
   if (!contains(cfg.cipher_suites, sh.cipher_suite))
     return Status::fail(Alert::illegal_parameter, "server selected a cipher suite mactls did not offer");
   if (sh.is_hrr) return on_hello_retry(sh, msg, out);
+  session12 = Ticket();  // TLS 1.3 it is: a 1.2 session offered beside is not needed (the store keeps it)
   // The real ServerHello must leave the record it came in (§5.1: no
   // handshake message may span the key change that follows).
   MACTLS_TRY(reassembler.check_key_change());  // §5.1: nothing may follow ServerHello under the old keys

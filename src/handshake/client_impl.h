@@ -29,6 +29,7 @@
 #include "common/secret.h"
 #include "crypto/kex.h"
 #include "crypto/signature.h"
+#include "handshake/client12.h"
 #include "handshake/messages.h"
 #include "keyschedule/cipher_suite.h"
 #include "keyschedule/key_schedule.h"
@@ -38,6 +39,9 @@
 #include "record/record.h"
 
 namespace mactls {
+
+/// signature_algorithms we offer (RFC 8446 §4.2.3, RFC 5246 §7.4.1.4.1).
+extern const std::vector<uint16_t> kSignatureSchemes;
 
 enum class Expect : uint8_t {
   server_hello,
@@ -71,6 +75,7 @@ struct Client::Impl {
   // ClientHello state.
   uint8_t client_random[32] = {};
   uint8_t session_id[32] = {};
+  size_t session_id_len = 32;
   std::array<KeyShare, 3> shares;
   size_t n_shares = 0;
   Bytes cookie;
@@ -88,6 +93,8 @@ struct Client::Impl {
   bool have_ticket = false;
   Ticket ticket;
   bool psk_in_hello = false;  // the latest ClientHello carries pre_shared_key
+  Ticket session12;           // a TLS 1.2 session offered beside it (a copy; the store keeps it)
+  bool have_session12 = false;
   bool resumed = false;
   size_t tickets_seen = 0;
 
@@ -107,6 +114,11 @@ struct Client::Impl {
   std::vector<std::string> pending_chain;
   int64_t pending_auth_unix_s = 0;
   int64_t pending_cert_not_after_s = 0;
+
+  // The TLS 1.2 machine, once a ServerHello chose TLS 1.2 (client12.h).
+  std::unique_ptr<Client12> tls12;
+  bool offer_tls13() const { return cfg.max_version >= kTls13; }
+  bool offer_tls12() const { return cfg.min_version <= kTls12; }
 
   // Records.
   RecordReader reader;
@@ -135,6 +147,7 @@ struct Client::Impl {
 
   Status send_client_hello(Bytes& out);
   void take_ticket();
+  void find_session12();
   void compute_ticket_key();
   Status on_server_hello(ByteView msg, ByteView body, Bytes& out);
   Status on_hello_retry(const ServerHello& sh, ByteView msg, Bytes& out);

@@ -11,6 +11,10 @@ const uint8_t kHelloRetryRandom[32] = {
 
 const char* handshake_type_name(uint8_t type) {
   switch (static_cast<HandshakeType>(type)) {
+    case HandshakeType::hello_request: return "HelloRequest";
+    case HandshakeType::server_key_exchange: return "ServerKeyExchange";
+    case HandshakeType::server_hello_done: return "ServerHelloDone";
+    case HandshakeType::client_key_exchange: return "ClientKeyExchange";
     case HandshakeType::client_hello: return "ClientHello";
     case HandshakeType::server_hello: return "ServerHello";
     case HandshakeType::new_session_ticket: return "NewSessionTicket";
@@ -35,7 +39,8 @@ bool extension_recognised(uint16_t type) {
     case ext::pre_shared_key: case ext::early_data: case ext::supported_versions:
     case ext::cookie: case ext::psk_key_exchange_modes: case ext::certificate_authorities:
     case ext::oid_filters: case ext::post_handshake_auth: case ext::signature_algorithms_cert:
-    case ext::key_share:
+    case ext::key_share: case ext::ec_point_formats: case ext::extended_master_secret:
+    case ext::session_ticket: case ext::renegotiation_info:
       return true;
     default:
       return false;
@@ -160,10 +165,13 @@ Status build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binder
   size_t msg = c.open(3);
   w.u16(kTls12);  // legacy_version
   w.bytes(p.random, 32);
-  w.u8(32);
-  w.bytes(p.session_id, 32);
+  w.u8(uint8_t(p.session_id_len));
+  w.bytes(p.session_id, p.session_id_len);
   size_t suites = c.open(2);
-  for (uint16_t s : *p.cipher_suites) w.u16(s);
+  if (p.offer_tls13)
+    for (uint16_t s : *p.cipher_suites) w.u16(s);
+  if (p.offer_tls12 && p.tls12_cipher_suites)
+    for (uint16_t s : *p.tls12_cipher_suites) w.u16(s);
   c.close(suites, 2, "ClientHello cipher_suites list is longer than its 16-bit length allows");
   w.u8(1);  // legacy_compression_methods: null only
   w.u8(0);
@@ -181,15 +189,30 @@ Status build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binder
   {
     w.u16(ext::supported_versions);
     size_t e = c.open(2);
-    w.u8(2);
-    w.u16(kTls13);
+    size_t list = c.open(1);
+    if (p.offer_tls13) w.u16(kTls13);
+    if (p.offer_tls12) w.u16(kTls12);
+    c.close(list, 1, "supported_versions overflow");
     c.close(e, 2, "supported_versions overflow");
   }
   write_u16_list_extension(c, ext::supported_groups, *p.groups,
                            "ClientHello supported_groups list is longer than its 16-bit length allows");
   write_u16_list_extension(c, ext::signature_algorithms, *p.signature_schemes,
                            "ClientHello signature_algorithms list is longer than its 16-bit length allows");
-  {
+  if (p.offer_tls12) {
+    w.u16(ext::ec_point_formats);
+    w.u16(2);
+    w.u8(1);
+    w.u8(0);  // uncompressed only (RFC 8422 §5.1.2)
+    w.u16(ext::extended_master_secret);
+    w.u16(0);
+    w.u16(ext::renegotiation_info);
+    w.u16(1);
+    w.u8(0);  // renegotiated_connection<0..255>: empty on the initial handshake
+    w.u16(ext::session_ticket);
+    c.vec16(p.tls12_ticket, "TLS 1.2 session ticket is longer than its 16-bit length allows");
+  }
+  if (p.offer_tls13) {
     w.u16(ext::key_share);
     size_t e = c.open(2);
     size_t list = c.open(2);
@@ -213,13 +236,13 @@ Status build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binder
     c.close(list, 2, "ALPN protocol list is longer than its 16-bit length allows");
     c.close(e, 2, "ALPN protocol list is longer than its 16-bit length allows");
   }
-  if (!p.cookie.empty()) {
+  if (p.offer_tls13 && !p.cookie.empty()) {
     w.u16(ext::cookie);
     size_t e = c.open(2);
     c.vec16(p.cookie, "HelloRetryRequest cookie is too long to echo in the second ClientHello");
     c.close(e, 2, "HelloRetryRequest cookie is too long to echo in the second ClientHello");
   }
-  {
+  if (p.offer_tls13) {
     // Sent on every ClientHello: servers issue no tickets without it
     // (§4.2.9). psk_dhe_ke only: a resumed session still gets a fresh ECDHE.
     w.u16(ext::psk_key_exchange_modes);
@@ -229,7 +252,7 @@ Status build_client_hello(const ClientHelloParams& p, Bytes& out, size_t* binder
     c.close(e, 2, "psk_key_exchange_modes overflow");
   }
   size_t binders = 0, binder = 0;
-  if (p.psk) {
+  if (p.offer_tls13 && p.psk) {
     // §4.2.11: pre_shared_key MUST be the last extension.
     w.u16(ext::pre_shared_key);
     size_t e = c.open(2);
@@ -274,6 +297,23 @@ Status parse_server_hello(ByteView body, size_t max_extensions, ServerHello* sh)
   }
   if (!r.vec16(exts) || !r.empty()) return Status::fail(Alert::decode_error, "malformed ServerHello extensions");
   if (compression != 0) return Status::fail(Alert::illegal_parameter, "ServerHello compression is not null");
+  if (!sh->is_hrr) {
+    // Without supported_versions this is a TLS 1.2 (or older) ServerHello,
+    // whose extensions follow RFC 5246 rules: hand them over unjudged.
+    Reader scan(exts);
+    bool has_versions = false;
+    while (!scan.empty()) {
+      uint16_t type;
+      ByteView data;
+      if (!scan.u16(type) || !scan.vec16(data)) return Status::fail(Alert::decode_error, "malformed extension");
+      if (type == ext::supported_versions) has_versions = true;
+    }
+    if (!has_versions) {
+      sh->selected_version = 0;
+      sh->legacy_extensions = exts;
+      return Status::ok();
+    }
+  }
   const ExtContext ctx = sh->is_hrr ? ExtContext::hello_retry_request : ExtContext::server_hello;
   return for_each_extension(exts, ctx, max_extensions, [&](uint16_t type, ByteView data) -> Status {
     Reader e(data);

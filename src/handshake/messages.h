@@ -17,14 +17,18 @@ namespace mactls {
 
 /// RFC 8446 §4 HandshakeType.
 enum class HandshakeType : uint8_t {
+  hello_request = 0,  ///< TLS 1.2 only (RFC 5246 §7.4.1.1)
   client_hello = 1,
   server_hello = 2,
   new_session_ticket = 4,
   end_of_early_data = 5,
   encrypted_extensions = 8,
   certificate = 11,
+  server_key_exchange = 12,  ///< TLS 1.2 only (RFC 5246 §7.4.3)
   certificate_request = 13,
+  server_hello_done = 14,    ///< TLS 1.2 only (RFC 5246 §7.4.5)
   certificate_verify = 15,
+  client_key_exchange = 16,  ///< TLS 1.2 only (RFC 5246 §7.4.7)
   finished = 20,
   key_update = 24,
   message_hash = 254,
@@ -56,6 +60,12 @@ constexpr uint16_t oid_filters = 48;
 constexpr uint16_t post_handshake_auth = 49;
 constexpr uint16_t signature_algorithms_cert = 50;
 constexpr uint16_t key_share = 51;
+// TLS 1.2 extensions mactls offers alongside TLS 1.3 (never valid in a
+// TLS 1.3 message, RFC 8446 §4.2).
+constexpr uint16_t ec_point_formats = 11;          ///< RFC 8422 §5.1.2
+constexpr uint16_t extended_master_secret = 23;    ///< RFC 7627 §5.1
+constexpr uint16_t session_ticket = 35;            ///< RFC 5077 §3.2
+constexpr uint16_t renegotiation_info = 0xff01;    ///< RFC 5746 §3.2
 }  // namespace ext
 
 constexpr uint16_t kTls13 = 0x0304;
@@ -84,7 +94,8 @@ struct PskOffer {
 /// Everything a ClientHello carries. Views must stay valid during build.
 struct ClientHelloParams {
   const uint8_t* random = nullptr;      ///< 32 bytes
-  const uint8_t* session_id = nullptr;  ///< 32 bytes (middlebox compatibility, §D.4)
+  const uint8_t* session_id = nullptr;  ///< session_id_len bytes (middlebox compatibility, §D.4)
+  size_t session_id_len = 32;           ///< 32, or a TLS 1.2 session's own id (0..32) to resume it
   const std::vector<uint16_t>* cipher_suites = nullptr;
   const std::vector<uint16_t>* groups = nullptr;
   std::vector<std::pair<uint16_t, ByteView>> key_shares;  ///< (group, key_exchange)
@@ -93,6 +104,16 @@ struct ClientHelloParams {
   const std::vector<std::string>* alpn = nullptr;  ///< null or empty = none
   ByteView cookie;                      ///< from HelloRetryRequest, echoed
   const PskOffer* psk = nullptr;        ///< null = no pre_shared_key
+  /// Versions to offer, from the config: TLS 1.3 extensions (key_share,
+  /// psk_key_exchange_modes, cookie, pre_shared_key) only with offer_tls13;
+  /// with offer_tls12 the 1.2 suites follow the 1.3 ones and the 1.2
+  /// extensions are added: extended_master_secret (RFC 7627), an empty
+  /// renegotiation_info (RFC 5746 §3.4), ec_point_formats = uncompressed
+  /// (RFC 8422 §5.1.2) and session_ticket (RFC 5077 §3.2).
+  bool offer_tls13 = true;
+  bool offer_tls12 = false;
+  const std::vector<uint16_t>* tls12_cipher_suites = nullptr;  ///< with offer_tls12
+  ByteView tls12_ticket;  ///< the RFC 5077 ticket to resume with (empty: ask for one)
 };
 
 /// Appends a ClientHello handshake message (4-byte header included) to
@@ -121,6 +142,10 @@ struct ServerHello {
   ByteView cookie;                ///< HRR only
   bool has_psk = false;
   uint16_t selected_identity = 0;
+  /// The raw extensions block of a ServerHello without supported_versions
+  /// (TLS 1.2 or older): left for the TLS 1.2 machine to judge, since what
+  /// is allowed there depends on what it offered (handshake/messages12.h).
+  ByteView legacy_extensions;
 };
 
 /// Parses a ServerHello/HRR body. Checks encoding (decode_error), duplicate

@@ -69,8 +69,29 @@ Status RecordProtector::set_keys(const CipherSuite& suite, ByteView traffic_secr
   return Status::ok();
 }
 
+Status RecordProtector::set_keys12(const CipherSuite& suite, ByteView key, ByteView fixed_iv) {
+  clear();
+  if (find_cipher_suite12(suite.code) != &suite)
+    return Status::fail(Alert::internal_error, "TLS 1.2 keys for a suite that is not a 1.2 suite");
+  const size_t iv_len = fixed_iv_len12(suite.aead);
+  if (key.size != suite.key_len || fixed_iv.size != iv_len)
+    return Status::fail(Alert::internal_error, "TLS 1.2 key or fixed iv of the wrong length");
+  aead_.set_key(suite.aead, key.data);
+  // AES-GCM: iv_ = salt || 8 zero bytes, so make_nonce() gives salt ||
+  // seq, the nonce whose explicit part we send (RFC 5288 §3). ChaCha20:
+  // iv_ XOR padded seq (RFC 7905 §2), exactly the TLS 1.3 construction.
+  std::memcpy(iv_, fixed_iv.data, iv_len);
+  tls12_ = true;
+  explicit_len_ = explicit_nonce_len12(suite.aead);
+  suite_ = &suite;
+  seq_ = 0;
+  return Status::ok();
+}
+
 void RecordProtector::clear() {
   aead_.clear();
+  tls12_ = false;
+  explicit_len_ = 0;
   secure_wipe(iv_, sizeof iv_);
   seq_ = 0;
   suite_ = nullptr;
@@ -84,8 +105,57 @@ void RecordProtector::make_nonce(uint8_t nonce[kAeadNonceLen]) const {
   for (size_t i = 0; i < kAeadNonceLen; ++i) nonce[i] = uint8_t(iv_[i] ^ padded[i]);
 }
 
+namespace {
+
+// RFC 5246 §6.2.3.3: additional_data = seq_num + TLSCompressed.type +
+// TLSCompressed.version + TLSCompressed.length.
+constexpr size_t kAad12Len = 13;
+
+void put_aad12(uint8_t aad[kAad12Len], uint64_t seq, uint8_t type, uint16_t version, size_t len) {
+  store_be64(aad, seq);
+  aad[8] = type;
+  store_be16(aad + 9, version);
+  store_be16(aad + 11, uint16_t(len));
+}
+
+}  // namespace
+
+Status RecordProtector::seal12(ContentType type, ByteView content, Bytes& out) {
+  if (type != ContentType::handshake && type != ContentType::alert &&
+      type != ContentType::application_data)
+    return Status::fail(Alert::internal_error,
+                        "TLS 1.2 protects only handshake, alert and application_data records");
+  const size_t body = explicit_len_ + content.size + kAeadTagLen;
+  const size_t start = out.size();
+  out.resize(start + kRecordHeaderLen + body);
+  uint8_t* rec = out.data() + start;
+  put_header(rec, type, kLegacyRecordVersion, body);
+  uint8_t nonce[kAeadNonceLen];
+  make_nonce(nonce);
+  uint8_t* p = rec + kRecordHeaderLen;
+  // The explicit part of the GCM nonce is the sequence number: unique per
+  // key, as RFC 5288 §3 requires, and what OpenSSL and GnuTLS send too.
+  if (explicit_len_) store_be64(p, seq_);
+  p += explicit_len_;
+  if (content.size) std::memcpy(p, content.data, content.size);
+  uint8_t aad[kAad12Len];
+  put_aad12(aad, seq_, uint8_t(type), kLegacyRecordVersion, content.size);
+  aead_.seal(nonce, ByteView(aad, sizeof aad), p, content.size, p);
+  ++seq_;
+  return Status::ok();
+}
+
 Status RecordProtector::seal(ContentType type, ByteView content, Bytes& out, size_t pad) {
   if (!has_keys()) return Status::fail(Alert::internal_error, "sealing a record without keys");
+  if (tls12_) {
+    if (pad) return Status::fail(Alert::internal_error, "TLS 1.2 records have no padding");
+    if (content.size > kMaxPlaintextLen)
+      return Status::fail(Alert::internal_error, "TLS 1.2 record content over 2^14 bytes");
+    if (seq_ == kLastSequence)
+      return Status::fail(Alert::internal_error,
+                          "write sequence number exhausted: the connection must end");
+    return seal12(type, content, out);
+  }
   if (type == ContentType::invalid)
     return Status::fail(Alert::internal_error, "sealing a record of type invalid");
   if (content.size > kMaxPlaintextLen || pad > kMaxInnerPlaintextLen - 1 - content.size)
@@ -113,6 +183,7 @@ Status RecordProtector::write(ContentType type, ByteView payload, Bytes& out, si
   if (!has_keys()) return Status::fail(Alert::internal_error, "writing a record without keys");
   if (pad >= kMaxPlaintextLen)
     return Status::fail(Alert::internal_error, "padding leaves no room for content");
+  if (pad && tls12_) return Status::fail(Alert::internal_error, "TLS 1.2 records have no padding");
   if (payload.empty() && type != ContentType::application_data)
     return Status::fail(Alert::internal_error,
                         "handshake and alert records must not be empty (RFC 8446 §5.4)");
@@ -131,12 +202,42 @@ Status RecordProtector::write(ContentType type, ByteView payload, Bytes& out, si
   return Status::ok();
 }
 
+Status RecordProtector::open12(const uint8_t* header, uint8_t* body, size_t len,
+                               ContentType& type, ByteView& content) {
+  if (len < explicit_len_ + kAeadTagLen)
+    return Status::fail(Alert::bad_record_mac,
+                        "TLS 1.2 record too short for its nonce and tag (bad_record_mac)");
+  uint8_t nonce[kAeadNonceLen];
+  if (explicit_len_) {
+    // RFC 5288 §3: nonce = salt (fixed_iv) || the record's explicit nonce.
+    std::memcpy(nonce, iv_, kAeadNonceLen - explicit_len_);
+    std::memcpy(nonce + kAeadNonceLen - explicit_len_, body, explicit_len_);
+  } else {
+    make_nonce(nonce);
+  }
+  uint8_t* fragment = body + explicit_len_;
+  const size_t flen = len - explicit_len_;
+  const size_t n = flen - kAeadTagLen;
+  uint8_t aad[kAad12Len];
+  put_aad12(aad, seq_, header[0], load_be16(header + 1), n);
+  if (!aead_.open(nonce, ByteView(aad, sizeof aad), fragment, flen, fragment))
+    return Status::fail(Alert::bad_record_mac, "record failed authentication (bad_record_mac)");
+  ++seq_;
+  if (n > kMaxPlaintextLen)
+    return Status::fail(Alert::record_overflow,
+                        "decrypted TLS 1.2 record is longer than 2^14 bytes (record_overflow)");
+  type = static_cast<ContentType>(header[0]);
+  content = ByteView(fragment, n);
+  return Status::ok();
+}
+
 Status RecordProtector::open(const uint8_t* header, uint8_t* body, size_t len, ContentType& type,
                              ByteView& content) {
   if (!has_keys()) return Status::fail(Alert::internal_error, "opening a record without keys");
   if (seq_ == kLastSequence)
     return Status::fail(Alert::internal_error,
                         "read sequence number exhausted: the connection must rekey or end");
+  if (tls12_) return open12(header, body, len, type, content);
   uint8_t nonce[kAeadNonceLen];
   make_nonce(nonce);
   if (!aead_.open(nonce, ByteView(header, kRecordHeaderLen), body, len, body))
@@ -174,6 +275,15 @@ Status RecordReader::set_keys(const CipherSuite& suite, ByteView traffic_secret)
   return protector_.set_keys(suite, traffic_secret);
 }
 
+Status RecordReader::set_keys12(const CipherSuite& suite, ByteView key, ByteView fixed_iv) {
+  if (!failed_.is_ok()) return failed_;
+  if (!tls12_)
+    return Status::fail(Alert::internal_error, "TLS 1.2 keys on a reader not in TLS 1.2 mode");
+  if (has_partial_record())
+    return Status::fail(Alert::internal_error, "read keys changed in the middle of a record");
+  return protector_.set_keys12(suite, key, fixed_iv);
+}
+
 void RecordReader::clear_keys() { protector_.clear(); }
 
 Status RecordReader::check_header() {
@@ -194,6 +304,17 @@ Status RecordReader::check_header() {
     if (len != 1)
       return Status::fail(Alert::unexpected_message,
                           "change_cipher_spec record is not the single byte 0x01");
+    if (tls12_ && has_keys())
+      return Status::fail(Alert::unexpected_message,
+                          "change_cipher_spec under keys already set: mactls does not renegotiate");
+    return Status::ok();
+  }
+  if (has_keys() && tls12_) {
+    if (version != kLegacyRecordVersion)
+      return Status::fail(Alert::decode_error, "TLS 1.2 record version is not 0x0303");
+    if (len > kMaxCiphertextLen)
+      return Status::fail(Alert::record_overflow,
+                          "protected record longer than 2^14 + 256 bytes (record_overflow)");
     return Status::ok();
   }
   if (has_keys()) {
@@ -231,7 +352,17 @@ Status RecordReader::finish_record(Record& out, bool& dropped) {
     if (len != 1 || body[0] != 0x01)
       return Status::fail(Alert::unexpected_message,
                           "change_cipher_spec record is not the single byte 0x01");
-    dropped = true;
+    // TLS 1.3 drops it (§5); in TLS 1.2 it is the key change itself.
+    dropped = !tls12_;
+  } else if (has_keys() && tls12_) {
+    MACTLS_TRY(protector_.open(header, body, len, type, content));
+    encrypted = true;
+    if (content.empty()) {
+      if (type != ContentType::application_data)
+        return Status::fail(Alert::unexpected_message,
+                            "empty handshake or alert record (RFC 5246 §6.2.1)");
+      dropped = true;  // RFC 5246 §6.2.1: zero-length application data is allowed
+    }
   } else if (has_keys()) {
     MACTLS_TRY(protector_.open(header, body, len, type, content));
     encrypted = true;

@@ -1,4 +1,4 @@
-// mactls record layer — RFC 8446 §5, bytes in and bytes out.
+// mactls record layer — RFC 8446 §5 and RFC 5246 §6.2, bytes in and bytes out.
 //
 // Nothing here owns a socket. Outbound: the engine appends records to a
 // Bytes buffer with write_plaintext() or RecordProtector::write(). Inbound:
@@ -15,6 +15,15 @@
 //
 // Buffers are allocated once and reused: the record path does not allocate
 // per record.
+//
+// TLS 1.2 (RFC 5246 §6.2.3.3) shares all of this: once the handshake has
+// picked 1.2, RecordReader::set_tls12() and set_keys12() switch the same
+// reader and protector to 1.2 records -- the real content type in the
+// header, no inner type or padding, the sequence number and header in the
+// additional data, AES-GCM with an 8-byte explicit nonce per record
+// (RFC 5288 §3) or ChaCha20-Poly1305 with the iv XOR sequence nonce
+// (RFC 7905 §2) -- and change_cipher_spec becomes a message the engine
+// receives instead of one the reader drops.
 #ifndef MACTLS_RECORD_RECORD_H
 #define MACTLS_RECORD_RECORD_H
 
@@ -82,6 +91,15 @@ class RecordProtector {
   /// static storage (kCipherSuites). internal_error, with no keys set, if
   /// the secret is not hash_len(suite.hash) bytes.
   [[nodiscard]] Status set_keys(const CipherSuite& suite, ByteView traffic_secret);
+  /// TLS 1.2 keys from the key block (RFC 5246 §6.3): `key` is
+  /// suite.key_len bytes and `fixed_iv` fixed_iv_len12(suite.aead) bytes
+  /// (the 4-byte GCM salt, or the 12-byte ChaCha20 iv). From now on seal,
+  /// write and open use TLS 1.2 records (RFC 5246 §6.2.3.3) until the next
+  /// set_keys/clear. The sequence number starts at 0 (§6.1). internal_error,
+  /// with no keys set, on a wrong length or a suite not in kCipherSuites12.
+  [[nodiscard]] Status set_keys12(const CipherSuite& suite, ByteView key, ByteView fixed_iv);
+  /// True while the keys are TLS 1.2 keys.
+  bool tls12() const { return tls12_; }
   /// Wipes the keys; has_keys() becomes false.
   void clear();
   bool has_keys() const { return aead_.has_key(); }
@@ -97,6 +115,12 @@ class RecordProtector {
   /// keys, on an oversize record, or when the sequence number is exhausted
   /// (§5.3: never wrap; the connection must rekey or end). `out` is
   /// unchanged on error.
+  ///
+  /// With TLS 1.2 keys (RFC 5246 §6.2.3.3): one TLSCiphertext of `type`,
+  /// version 0x0303, fragment = explicit nonce (8 bytes, the sequence
+  /// number, for AES-GCM; none for ChaCha20) || AEAD(content) with
+  /// additional_data = seq_num || type || version || length. content.size
+  /// must be <= 2^14 and pad 0 (TLS 1.2 has no padding).
   [[nodiscard]] Status seal(ContentType type, ByteView content, Bytes& out, size_t pad = 0);
 
   /// Appends `payload` as as many protected records as needed, each with
@@ -114,12 +138,23 @@ class RecordProtector {
   /// record_overflow (inner plaintext > 2^14 + 1, §5.4), unexpected_message
   /// (no non-zero byte, §5.4), internal_error (no keys, sequence
   /// exhausted). Content-type policy is the RecordReader's.
+  ///
+  /// With TLS 1.2 keys: `type` is the header's, the explicit nonce is taken
+  /// from the record (RFC 5288 §3: the sender chooses it), and `content`
+  /// views the plaintext inside `body`. Errors: bad_record_mac (tag, or a
+  /// fragment shorter than nonce and tag, RFC 5246 §6.2.3.3),
+  /// record_overflow (plaintext > 2^14, §6.2.3), internal_error.
   [[nodiscard]] Status open(const uint8_t* header, uint8_t* body, size_t len, ContentType& type,
                             ByteView& content);
 
  private:
   void make_nonce(uint8_t nonce[kAeadNonceLen]) const;
+  Status seal12(ContentType type, ByteView content, Bytes& out);
+  Status open12(const uint8_t* header, uint8_t* body, size_t len, ContentType& type,
+                ByteView& content);
   Aead aead_;
+  bool tls12_ = false;
+  size_t explicit_len_ = 0;  // TLS 1.2 record_iv_length: 8 (AES-GCM) or 0
   uint8_t iv_[kAeadNonceLen] = {};
   uint64_t seq_ = 0;
   const CipherSuite* suite_ = nullptr;
@@ -180,6 +215,24 @@ class RecordReader {
   /// (read() never consumes bytes past the record it returns); with part
   /// of a record buffered it fails with internal_error.
   [[nodiscard]] Status set_keys(const CipherSuite& suite, ByteView traffic_secret);
+  /// Installs TLS 1.2 read keys (see RecordProtector::set_keys12), with the
+  /// same rule about partial records as set_keys(). Needs set_tls12(true).
+  [[nodiscard]] Status set_keys12(const CipherSuite& suite, ByteView key, ByteView fixed_iv);
+  /// Switches the reader to TLS 1.2 records (RFC 5246 §6.2), once, when the
+  /// ServerHello picks 1.2. The differences from the list above:
+  /// - a protected record keeps its real type in the header (handshake,
+  ///   alert or application_data; a protected change_cipher_spec is
+  ///   unexpected_message: mactls never renegotiates), and there is no
+  ///   inner type or padding; a decrypted fragment over 2^14 is
+  ///   record_overflow (§6.2.3). A record longer than 2^14 + 256 is
+  ///   record_overflow from its header: an AEAD adds 24 bytes at most, so
+  ///   such a record could only decrypt to more than 2^14 (§6.2.3 allows
+  ///   2^14 + 2048 on the wire for ciphers that expand more).
+  /// - change_cipher_spec, while allowed, is the single byte 0x01 and is
+  ///   returned to the caller as a record (it is the signal to install the
+  ///   read keys, §7.1), not dropped.
+  void set_tls12(bool on) { tls12_ = on; }
+  bool tls12() const { return tls12_; }
   /// Back to unprotected records (tests; a connection never needs this).
   void clear_keys();
   bool has_keys() const { return protector_.has_keys(); }
@@ -220,6 +273,7 @@ class RecordReader {
   size_t max_empty_;
   size_t empty_run_ = 0;
   bool allow_ccs_ = false;
+  bool tls12_ = false;
   Status failed_;
   friend struct RecordTestAccess;  // defined only under tests/
 };

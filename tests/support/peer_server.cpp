@@ -101,7 +101,7 @@ bool PeerServer::launch(uint16_t port) {
   std::vector<std::string> args;
   if (o_.kind == PeerKind::openssl) {
     args = {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert", o_.cert_file,
-            "-key", o_.key_file, "-tls1_3"};
+            "-key", o_.key_file, o_.tls12 ? "-tls1_2" : "-tls1_3"};
     // s_server sends only the first certificate of -cert; the rest of the
     // chain goes through -cert_chain.
     std::ifstream in(o_.cert_file);
@@ -133,7 +133,7 @@ bool PeerServer::launch(uint16_t port) {
       args.push_back(o_.keylog_file);
     }
   } else {
-    std::string prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+    std::string prio = o_.tls12 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3";
     if (!o_.ciphersuites.empty()) {
       prio += ":-CIPHER-ALL";
       for (const auto& c : o_.ciphersuites) prio += ":" + gnutls_cipher(c);
@@ -223,7 +223,7 @@ std::string PeerServer::output() const {
 }
 
 bool server_says_resumed(PeerKind kind, const std::string& page) {
-  if (kind == PeerKind::openssl) return page.find("Reused, TLSv1.3") != std::string::npos;
+  if (kind == PeerKind::openssl) return page.find("Reused, TLSv1.") != std::string::npos;  // 1.3 or 1.2
   // gnutls: "Description: (TLS1.3-X.509)-(ECDHE-X25519)-(ECDSA-SECP256R1-SHA256)-(AES-256-GCM)"
   // for a full handshake; a resumed one has no signature group.
   size_t d = page.find("Description:");

@@ -27,6 +27,7 @@ struct PeerOptions {
   std::string keylog_file;  ///< openssl -keylogfile
   uint16_t port = 0;        ///< 0: pick a free one
   std::vector<std::string> extra_args;
+  bool tls12 = false;       ///< serve TLS 1.2 only (openssl -tls1_2, gnutls +VERS-TLS1.2)
 };
 
 class PeerServer {

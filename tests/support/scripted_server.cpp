@@ -528,7 +528,7 @@ bool ScriptedServer::receive(ByteView from_client, Bytes& out) {
   return true;
 }
 
-LoopbackResult run_loopback(Client& client, ScriptedServer& server, size_t chunk, const std::string& client_sends) {
+LoopbackResult run_loopback(Client& client, LoopbackServer& server, size_t chunk, const std::string& client_sends) {
   LoopbackResult r;
   Bytes c2s, s2c;
   r.client_status = client.start(c2s);

@@ -81,15 +81,25 @@ struct ServerScript {
   std::function<void(class ScriptedServer&, Bytes& out)> after_handshake;
 };
 
-class ScriptedServer {
+/// What run_loopback() drives: a server that takes the client's bytes and
+/// appends its answer.
+class LoopbackServer {
+ public:
+  virtual ~LoopbackServer() = default;
+  /// Consumes bytes from the client, appends bytes for it. Returns false
+  /// when the server itself gave up; then the server's error() says why.
+  virtual bool receive(ByteView from_client, Bytes& to_client) = 0;
+};
+
+class ScriptedServer : public LoopbackServer {
  public:
   ScriptedServer(const ServerIdentity& id, ServerScript script, ServerTicketBook* book);
-  ~ScriptedServer();
+  ~ScriptedServer() override;
 
   /// Consumes bytes from the client, appends bytes for it. Returns false
   /// when the server itself gave up (malformed client input, bad binder,
   /// bad Finished) — then error() says why.
-  bool receive(ByteView from_client, Bytes& to_client);
+  bool receive(ByteView from_client, Bytes& to_client) override;
 
   bool handshake_done() const { return done_; }
   bool resumed() const { return resumed_; }
@@ -147,7 +157,7 @@ struct LoopbackResult {
   bool server_ok = true;
   size_t rounds = 0;
 };
-LoopbackResult run_loopback(Client& client, ScriptedServer& server, size_t chunk = 0,
+LoopbackResult run_loopback(Client& client, LoopbackServer& server, size_t chunk = 0,
                             const std::string& client_sends = "");
 
 }  // namespace mactls::test

@@ -35,7 +35,8 @@ bool send_all(int fd, std::vector<uint8_t>& out) {
 }  // namespace
 
 Exchange run_exchange(const ClientConfig& cfg, const std::string& server_name, uint16_t port,
-                      const std::string& request, const std::string& until, int timeout_ms) {
+                      const std::string& request, const std::string& until, int timeout_ms,
+                      uint16_t key_port) {
   Exchange ex;
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in sa{};
@@ -48,7 +49,7 @@ Exchange run_exchange(const ClientConfig& cfg, const std::string& server_name, u
     ex.socket_error = true;
     return ex;
   }
-  Client c(cfg, server_name, port);
+  Client c(cfg, server_name, key_port ? key_port : port);
   std::vector<uint8_t> out;
   ex.status = c.start(out);
   bool sent_request = false;

@@ -23,9 +23,11 @@ struct Exchange {
 /// the response, or `timeout_ms` passes (a generous bound on waiting, never
 /// an assertion about speed); then keeps reading briefly so
 /// post-handshake NewSessionTickets are stored, and closes with close_notify.
+/// `key_port` (0: `port`) is the port the Client is told, which keys the
+/// ticket store: several local servers can stand for one name and port.
 Exchange run_exchange(const ClientConfig& cfg, const std::string& server_name, uint16_t port,
                       const std::string& request, const std::string& until = "",
-                      int timeout_ms = 30000);
+                      int timeout_ms = 30000, uint16_t key_port = 0);
 
 }  // namespace mactls::test
 

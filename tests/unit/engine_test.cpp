@@ -420,11 +420,24 @@ TEST_F(Engine, BadServerHellosGetTheirAlerts) {
       {"wrong selected version",
        [](Bytes& m) { edit_extensions(m, [](auto& l) { for (auto& x : l) if (x.first == ext::supported_versions) x.second = Bytes{3, 3}; }); },
        Alert::illegal_parameter, false},
-      {"no supported_versions (TLS 1.2)",
+      // Without supported_versions this is a TLS 1.2 ServerHello, which the
+      // TLS 1.2 machine judges: a TLS 1.3 suite was not offered for 1.2.
+      {"no supported_versions (TLS 1.2) with a TLS 1.3 suite",
        [](Bytes& m) { edit_extensions(m, [](auto& l) { for (size_t i = 0; i < l.size(); ++i) if (l[i].first == ext::supported_versions) l.erase(l.begin() + long(i)); }); },
-       Alert::protocol_version, false},
-      {"TLS 1.2 downgrade sentinel",
-       [](Bytes& m) { static const uint8_t s[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01}; std::memcpy(m.data() + 4 + 2 + 24, s, 8); },
+       Alert::illegal_parameter, false},
+      {"TLS 1.2 ServerHello with the TLS 1.2 downgrade sentinel",
+       [](Bytes& m) {
+         static const uint8_t s[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+         std::memcpy(m.data() + 4 + 2 + 24, s, 8);
+         edit_extensions(m, [](auto& l) { for (size_t i = 0; i < l.size(); ++i) if (l[i].first == ext::supported_versions) l.erase(l.begin() + long(i)); });
+       },
+       Alert::illegal_parameter, false},
+      {"TLS 1.2 ServerHello with the TLS 1.1 downgrade sentinel",
+       [](Bytes& m) {
+         static const uint8_t s[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
+         std::memcpy(m.data() + 4 + 2 + 24, s, 8);
+         edit_extensions(m, [](auto& l) { for (size_t i = 0; i < l.size(); ++i) if (l[i].first == ext::supported_versions) l.erase(l.begin() + long(i)); });
+       },
        Alert::illegal_parameter, false},
       {"session id not echoed", [](Bytes& m) { m[4 + 2 + 32 + 1] ^= 1; }, Alert::illegal_parameter, false},
       {"unoffered cipher suite", [](Bytes& m) { m[4 + 2 + 32 + 1 + 32 + 1] = 0x04; }, Alert::illegal_parameter, false},
@@ -454,6 +467,42 @@ TEST_F(Engine, BadServerHellosGetTheirAlerts) {
     EXPECT_EQ(last_alerts_.back(), uint8_t(c.alert));
     EXPECT_EQ(last_secret_bytes_, 0u);
   }
+}
+
+// RFC 8446 §4.1.3: only a ServerHello "indicating TLS 1.2 or below" is
+// checked for the downgrade sentinels. A TLS 1.3 server random may end in
+// those bytes by chance (2^-63 per connection), and the handshake completes.
+TEST_F(Engine, DowngradeSentinelBytesInATls13ServerHelloAreJustRandom) {
+  for (uint8_t last : {uint8_t(0x00), uint8_t(0x01)}) {
+    SCOPED_TRACE(int(last));
+    store_.clear();
+    ServerScript script;
+    script.tamper_message = [last](Bytes& m) {
+      if (is_type(m, HandshakeType::server_hello)) {
+        const uint8_t s[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, last};
+        std::memcpy(m.data() + 4 + 2 + 24, s, 8);  // the server's transcript sees it too
+      }
+      return true;
+    };
+    Status s = connect(script);
+    EXPECT_TRUE(s.is_ok()) << s.what();
+    EXPECT_EQ(last_state_, Client::State::open);
+    EXPECT_TRUE(last_server_ok_) << last_server_error_;
+  }
+}
+
+// A TLS 1.3-only config behaves as mactls did before TLS 1.2: a ServerHello
+// without supported_versions is protocol_version (RFC 8446 §4.2.1).
+TEST_F(Engine, ATls13OnlyClientAnswersATls12ServerHelloWithProtocolVersion) {
+  cfg_.min_version = 0x0304;
+  ServerScript script;
+  script.tamper_message = [](Bytes& m) {
+    if (is_type(m, HandshakeType::server_hello))
+      edit_extensions(m, [](auto& l) { for (size_t i = 0; i < l.size(); ++i) if (l[i].first == ext::supported_versions) l.erase(l.begin() + long(i)); });
+    return true;
+  };
+  Status s = connect(script);
+  EXPECT_EQ(s.alert(), Alert::protocol_version) << s.what();
 }
 
 TEST_F(Engine, CertificateOnAResumedHandshakeIsUnexpected) {

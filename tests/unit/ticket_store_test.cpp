@@ -714,3 +714,81 @@ TEST(RecordingTicketStore, RecordsInsertsThenTakesThenNone) {
 
 }  // namespace
 }  // namespace mactls
+
+// ---- TLS 1.2 sessions beside TLS 1.3 tickets (issue 11)
+
+namespace mactls {
+namespace {
+
+Ticket make_session12(uint32_t id, uint32_t lifetime_s = 7200) {
+  Ticket t = make_ticket(id, lifetime_s);
+  t.version = 0x0303;
+  t.extended_master_secret = true;
+  t.session_id = std::vector<uint8_t>(32, uint8_t(id));
+  t.psk_len = 48;
+  t.cipher_suite = 0xC02B;
+  return t;
+}
+
+TEST(MemoryTicketStore12, TakeNeverHandsOutATls12Session) {
+  MemoryTicketStore s;
+  const TicketKey k = make_key();
+  s.insert(k, make_ticket(1));
+  s.insert(k, make_session12(2));  // newest, but not a 1.3 PSK
+  Ticket t;
+  ASSERT_TRUE(s.take(k, kNow, &t));
+  EXPECT_EQ(id_of(t), 1u);
+  EXPECT_EQ(t.version, 0x0304);
+  EXPECT_FALSE(s.take(k, kNow, &t));
+  EXPECT_EQ(s.size(), 1u);  // the 1.2 session is still there
+}
+
+TEST(MemoryTicketStore12, FindReturnsACopyAndKeepsTheSession) {
+  MemoryTicketStore s;
+  const TicketKey k = make_key();
+  s.insert(k, make_ticket(1));
+  s.insert(k, make_session12(2));
+  for (int i = 0; i < 3; ++i) {  // reusable (RFC 5246 §7.4.1.2)
+    Ticket t;
+    ASSERT_TRUE(s.find_tls12(k, kNow, &t));
+    EXPECT_EQ(id_of(t), 2u);
+    EXPECT_EQ(t.version, 0x0303);
+    EXPECT_EQ(t.psk_len, 48);
+  }
+  EXPECT_EQ(s.size(), 2u);
+  Ticket t;
+  EXPECT_FALSE(s.find_tls12(make_key("other.example"), kNow, &t));
+}
+
+TEST(MemoryTicketStore12, ANewSessionReplacesTheOldOneAndLeavesTicketsAlone) {
+  MemoryTicketStore s;
+  const TicketKey k = make_key();
+  s.insert(k, make_ticket(1));
+  s.insert(k, make_session12(2));
+  s.insert(k, make_session12(3));
+  EXPECT_EQ(s.size(), 2u);  // one 1.3 ticket, one 1.2 session
+  Ticket t;
+  ASSERT_TRUE(s.find_tls12(k, kNow, &t));
+  EXPECT_EQ(id_of(t), 3u);
+  ASSERT_TRUE(s.take(k, kNow, &t));
+  EXPECT_EQ(id_of(t), 1u);
+}
+
+TEST(MemoryTicketStore12, AnExpiredSessionIsNotFound) {
+  MemoryTicketStore s;
+  const TicketKey k = make_key();
+  s.insert(k, make_session12(2, 60));
+  Ticket t;
+  EXPECT_FALSE(s.find_tls12(k, kNow + 61 * 1000, &t));
+  EXPECT_EQ(s.size(), 0u);
+}
+
+TEST(NullTicketStore12, KeepsNoSessions) {
+  NullTicketStore s;
+  s.insert(make_key(), make_session12(1));
+  Ticket t;
+  EXPECT_FALSE(s.find_tls12(make_key(), kNow, &t));
+}
+
+}  // namespace
+}  // namespace mactls

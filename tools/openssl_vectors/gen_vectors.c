@@ -217,6 +217,106 @@ static void ecdh(const char* dir) {
   fclose(f);
 }
 
+/* TLS 1.2 PRF (RFC 5246 5) by OpenSSL's TLS1-PRF: the label goes in as the
+ * first seed part, as libssl does. */
+static void tls1_prf(const char* digest, const unsigned char* secret, size_t secret_len,
+                     const char* label, const unsigned char* seed, size_t seed_len,
+                     unsigned char* out, size_t out_len) {
+  EVP_KDF* kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
+  if (!kdf) die("EVP_KDF_fetch(TLS1-PRF)");
+  EVP_KDF_CTX* kc = EVP_KDF_CTX_new(kdf);
+  OSSL_PARAM params[5], *p = params;
+  *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char*)digest, 0);
+  *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void*)secret, secret_len);
+  *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, (void*)label, strlen(label));
+  *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, (void*)seed, seed_len);
+  *p = OSSL_PARAM_construct_end();
+  if (EVP_KDF_derive(kc, out, out_len, params) != 1) die("EVP_KDF_derive(TLS1-PRF)");
+  EVP_KDF_CTX_free(kc);
+  EVP_KDF_free(kdf);
+}
+
+/* Every TLS 1.2 derivation mactls makes: the raw PRF at lengths around the
+ * hash size, the RFC 5246 and RFC 7627 master secrets, the AEAD key blocks
+ * and both Finished verify_data, for SHA-256 and SHA-384. */
+static void prf12(const char* dir) {
+  FILE* f = open_out(dir, "openssl_prf12.txt",
+                     "TLS 1.2 PRF, master secret, extended master secret (RFC 7627), key block and "
+                     "Finished (RFC 5246) by OpenSSL's TLS1-PRF");
+  const char* digests[] = {"SHA256", "SHA384"};
+  const char* names[] = {"sha256", "sha384"};
+  for (int d = 0; d < 2; ++d) {
+    size_t hl = d == 0 ? 32 : 48;
+    unsigned char secret[48], seed[64], out[128], cr[32], sr[32], both[64], pms[48], hash[48];
+    const size_t prf_lens[] = {1, 12, 32, 48, 100, 128};
+    for (int i = 0; i < 6; ++i) {
+      det_bytes(secret, 48);
+      det_bytes(seed, 64);
+      tls1_prf(digests[d], secret, 48, "test label", seed, 64, out, prf_lens[i]);
+      fprintf(f, "kind = prf\nhash = %s\nlabel = test label\n", names[d]);
+      hexline(f, "secret", secret, 48);
+      hexline(f, "seed", seed, 64);
+      hexline(f, "out", out, prf_lens[i]);
+      fprintf(f, "\n");
+    }
+    /* pre-master secrets of X25519 (32), P-256 (32) and P-384 (48) sizes */
+    const size_t pms_lens[] = {32, 48};
+    for (int i = 0; i < 2; ++i) {
+      det_bytes(pms, pms_lens[i]);
+      det_bytes(cr, 32);
+      det_bytes(sr, 32);
+      memcpy(both, cr, 32);
+      memcpy(both + 32, sr, 32);
+      tls1_prf(digests[d], pms, pms_lens[i], "master secret", both, 64, out, 48);
+      fprintf(f, "kind = master\nhash = %s\n", names[d]);
+      hexline(f, "pms", pms, pms_lens[i]);
+      hexline(f, "client_random", cr, 32);
+      hexline(f, "server_random", sr, 32);
+      hexline(f, "master", out, 48);
+      fprintf(f, "\n");
+      det_bytes(hash, hl);
+      tls1_prf(digests[d], pms, pms_lens[i], "extended master secret", hash, hl, out, 48);
+      fprintf(f, "kind = ems\nhash = %s\n", names[d]);
+      hexline(f, "pms", pms, pms_lens[i]);
+      hexline(f, "session_hash", hash, hl);
+      hexline(f, "master", out, 48);
+      fprintf(f, "\n");
+    }
+    /* key blocks: AES-GCM (keys 16 or 32, iv 4) and ChaCha20 (32, 12) */
+    const char* aeads[] = {"aes128_gcm", "aes256_gcm", "chacha20_poly1305"};
+    const size_t kb_lens[] = {2 * 16 + 2 * 4, 2 * 32 + 2 * 4, 2 * 32 + 2 * 12};
+    for (int a = 0; a < 3; ++a) {
+      if ((d == 0) == (a == 1)) continue; /* AES-256-GCM is the SHA-384 suite */
+      unsigned char master[48];
+      det_bytes(master, 48);
+      det_bytes(cr, 32);
+      det_bytes(sr, 32);
+      memcpy(both, sr, 32); /* key expansion: server_random first */
+      memcpy(both + 32, cr, 32);
+      tls1_prf(digests[d], master, 48, "key expansion", both, 64, out, kb_lens[a]);
+      fprintf(f, "kind = key_block\nhash = %s\naead = %s\n", names[d], aeads[a]);
+      hexline(f, "master", master, 48);
+      hexline(f, "client_random", cr, 32);
+      hexline(f, "server_random", sr, 32);
+      hexline(f, "key_block", out, kb_lens[a]);
+      fprintf(f, "\n");
+    }
+    for (int side = 0; side < 2; ++side) {
+      unsigned char master[48];
+      det_bytes(master, 48);
+      det_bytes(hash, hl);
+      tls1_prf(digests[d], master, 48, side == 0 ? "client finished" : "server finished", hash, hl,
+               out, 12);
+      fprintf(f, "kind = finished\nhash = %s\nside = %s\n", names[d], side == 0 ? "client" : "server");
+      hexline(f, "master", master, 48);
+      hexline(f, "handshake_hash", hash, hl);
+      hexline(f, "verify_data", out, 12);
+      fprintf(f, "\n");
+    }
+  }
+  fclose(f);
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: gen_vectors OUTPUT_DIR\n");
@@ -226,5 +326,6 @@ int main(int argc, char** argv) {
   aead(argv[1]);
   x25519(argv[1]);
   ecdh(argv[1]);
+  prf12(argv[1]);
   return 0;
 }

@@ -1,0 +1,265 @@
+// Live interop for the TLS 1.2 fallback: mactls (offering 1.3 and 1.2 in
+// one ClientHello) against `openssl s_server -tls1_2` and `gnutls-serv`
+// limited to TLS 1.2 on 127.0.0.1, with a PKI generated at test time.
+// Every TLS 1.2 suite that fits the certificate × every group × ECDSA
+// P-256, ECDSA P-384 and RSA-2048 chains; data both ways, and the server's
+// status page confirms it spoke TLS 1.2.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mactls/client.h"
+#include "mactls/ticket_store.h"
+#include "mactls/trust.h"
+#include "support/peer_server.h"
+#include "support/pki.h"
+#include "support/tls_driver.h"
+
+namespace mactls::test {
+namespace {
+
+const char* kHost = "localhost";
+const char* kRequest = "GET / HTTP/1.0\r\n\r\n";
+
+struct Chain12 {
+  const char* name;
+  KeyKind key;
+  bool ecdsa;
+};
+
+const Chain12 kChains12[] = {
+    {"t12-p256", KeyKind::p256, true},
+    {"t12-p384", KeyKind::p384, true},
+    {"t12-rsa2048", KeyKind::rsa2048, false},
+};
+
+class Tls12Pki : public ::testing::Environment {
+ public:
+  static Pki* pki;
+  void SetUp() override {
+    pki = new Pki();
+    for (const Chain12& c : kChains12) ASSERT_TRUE(pki->make_chain(c.name, c.key, c.key, kHost));
+  }
+  void TearDown() override {
+    delete pki;
+    pki = nullptr;
+  }
+};
+Pki* Tls12Pki::pki = nullptr;
+const auto* const kEnv12 = ::testing::AddGlobalTestEnvironment(new Tls12Pki);
+
+const char* kind_name(PeerKind k) { return k == PeerKind::openssl ? "openssl" : "gnutls"; }
+
+struct Param12 {
+  PeerKind server;
+  size_t chain;
+};
+
+void PrintTo(const Param12& p, std::ostream* os) { *os << kind_name(p.server) << "/" << kChains12[p.chain].name; }
+
+class Tls12Matrix : public ::testing::TestWithParam<Param12> {};
+
+TEST_P(Tls12Matrix, EverySuiteAndGroupCompletesAndCarriesData) {
+  const Param12 p = GetParam();
+  const Chain12& chain = kChains12[p.chain];
+  PeerOptions o;
+  o.kind = p.server;
+  o.cert_file = Tls12Pki::pki->chain_path(chain.name);
+  o.key_file = Tls12Pki::pki->key_path(std::string(chain.name) + "-leaf");
+  o.www = true;
+  o.tls12 = true;
+  PeerServer server(o);
+  ASSERT_TRUE(server.start()) << server.output();
+  TrustStore trust;
+  std::string pem = Tls12Pki::pki->cert_pem(std::string(chain.name) + "-root");
+  ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+
+  const std::vector<uint16_t> suites = chain.ecdsa ? std::vector<uint16_t>{0xC02B, 0xC02C, 0xCCA9}
+                                                   : std::vector<uint16_t>{0xC02F, 0xC030, 0xCCA8};
+  for (uint16_t suite : suites) {
+    for (uint16_t group : {uint16_t(0x001d), uint16_t(0x0017), uint16_t(0x0018)}) {
+      SCOPED_TRACE(std::string(kind_name(p.server)) + " " + chain.name + " suite " + std::to_string(suite) +
+                   " group " + std::to_string(group));
+      ClientConfig cfg;
+      cfg.trust = &trust;
+      cfg.tls12_cipher_suites = {suite};
+      // In TLS 1.2 supported_groups also names the curves the client takes
+      // in ECDSA certificates (RFC 8422 §5.1.1), and OpenSSL holds us to it:
+      // offer the certificate's curve after the group under test.
+      cfg.groups = {group};
+      if (chain.key == KeyKind::p256 && group != 0x0017) cfg.groups.push_back(0x0017);
+      if (chain.key == KeyKind::p384 && group != 0x0018) cfg.groups.push_back(0x0018);
+      cfg.key_share_groups = {group};
+      std::vector<std::string> keylog;
+      cfg.keylog = [&keylog](const char* label, const uint8_t*, const uint8_t*, size_t len) {
+        keylog.push_back(std::string(label) + "/" + std::to_string(len));
+      };
+      Exchange ex = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+      ASSERT_TRUE(ex.status.is_ok()) << ex.status.what() << " (" << alert_name(ex.status.alert()) << ")\n"
+                                     << server.output();
+      EXPECT_EQ(ex.info.version, 0x0303);
+      EXPECT_EQ(ex.info.cipher_suite, suite);
+      EXPECT_EQ(ex.info.group, group);
+      EXPECT_NE(ex.info.signature_scheme, 0);
+      EXPECT_FALSE(ex.info.resumed);
+      EXPECT_FALSE(ex.info.peer_identity.empty());
+      // Data both ways: our GET went out, the status page came back, and
+      // it says the server spoke TLS 1.2.
+      EXPECT_NE(ex.response.find("HTTP/1."), std::string::npos) << ex.response;
+      if (p.server == PeerKind::openssl)
+        EXPECT_NE(ex.response.find("TLSv1.2"), std::string::npos) << ex.response;
+      else
+        EXPECT_NE(ex.response.find("TLS1.2"), std::string::npos) << ex.response;
+      // Key log: one CLIENT_RANDOM line with the 48-byte master secret.
+      EXPECT_EQ(keylog, std::vector<std::string>{"CLIENT_RANDOM/48"});
+    }
+  }
+}
+
+std::vector<Param12> matrix12() {
+  std::vector<Param12> v;
+  for (PeerKind k : {PeerKind::openssl, PeerKind::gnutls})
+    for (size_t c = 0; c < sizeof kChains12 / sizeof kChains12[0]; ++c) v.push_back({k, c});
+  return v;
+}
+
+INSTANTIATE_TEST_SUITE_P(Peers, Tls12Matrix, ::testing::ValuesIn(matrix12()),
+                         [](const ::testing::TestParamInfo<Param12>& i) {
+                           return std::string(kind_name(i.param.server)) + "_" +
+                                  std::string(kChains12[i.param.chain].name).substr(4);
+                         });
+
+// TLS 1.2 resumption, confirmed on the server's side: by session id
+// (openssl -no_ticket), by RFC 5077 ticket (openssl's default), and with
+// gnutls-serv's defaults. A 1.2 session is reusable: the third connection
+// resumes too.
+struct Resume12Case {
+  const char* name;
+  PeerKind kind;
+  bool no_ticket;
+};
+
+TEST(Tls12Resumption, FullThenResumedTwiceConfirmedByTheServer) {
+  const Resume12Case cases[] = {
+      {"openssl session id", PeerKind::openssl, true},
+      {"openssl ticket", PeerKind::openssl, false},
+      {"gnutls", PeerKind::gnutls, false},
+  };
+  for (const Resume12Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    PeerOptions o;
+    o.kind = c.kind;
+    o.cert_file = Tls12Pki::pki->chain_path("t12-p256");
+    o.key_file = Tls12Pki::pki->key_path("t12-p256-leaf");
+    o.www = true;
+    o.tls12 = true;
+    if (c.no_ticket) o.extra_args.push_back("-no_ticket");
+    PeerServer server(o);
+    ASSERT_TRUE(server.start()) << server.output();
+    TrustStore trust;
+    std::string pem = Tls12Pki::pki->cert_pem("t12-p256-root");
+    ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+    MemoryTicketStore store;
+    ClientConfig cfg;
+    cfg.trust = &trust;
+    cfg.tickets = &store;
+    Exchange first = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+    ASSERT_TRUE(first.status.is_ok()) << first.status.what() << "\n" << server.output();
+    EXPECT_EQ(first.info.version, 0x0303);
+    EXPECT_FALSE(first.info.resumed);
+    EXPECT_EQ(first.info.tickets_stored, 1u);
+    EXPECT_FALSE(server_says_resumed(c.kind, first.response)) << first.response;
+    if (c.kind == PeerKind::openssl) {
+      EXPECT_EQ(first.info.tickets_received, c.no_ticket ? 0u : 1u);
+    }
+    for (int i = 0; i < 2; ++i) {
+      SCOPED_TRACE(i);
+      Exchange again = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+      ASSERT_TRUE(again.status.is_ok()) << again.status.what() << "\n" << server.output();
+      EXPECT_EQ(again.info.version, 0x0303);
+      EXPECT_TRUE(again.info.tls12_session_offered);
+      EXPECT_TRUE(again.info.resumed);
+      EXPECT_FALSE(again.info.declined);
+      EXPECT_EQ(again.info.signature_scheme, 0);  // no ServerKeyExchange
+      EXPECT_EQ(again.info.peer_identity, first.info.peer_identity);
+      EXPECT_TRUE(server_says_resumed(c.kind, again.response)) << again.response;
+    }
+  }
+}
+
+// A mixed pool: behind one name and port, a TLS 1.3 node and a TLS
+// 1.2-only node answer alternate connections (two openssl servers on two
+// local ports, the client keying its store by one). No connection fails;
+// once each kind of node has been met, every connection resumes with that
+// node's version, because the ClientHello offers both a 1.3 ticket and the
+// 1.2 session.
+TEST(Tls12MixedPool, AlternatingNodesEachResumeWithTheirOwnVersion) {
+  PeerOptions o13;
+  o13.kind = PeerKind::openssl;
+  o13.cert_file = Tls12Pki::pki->chain_path("t12-p256");
+  o13.key_file = Tls12Pki::pki->key_path("t12-p256-leaf");
+  o13.www = true;
+  PeerOptions o12 = o13;
+  o12.tls12 = true;
+  // Every connection to the 1.2 node spends a 1.3 ticket too (it was sent
+  // in the ClientHello, and mactls never offers one twice), while OpenSSL
+  // gives one new ticket per resumed connection: each 1.3/1.2 pair uses two
+  // and earns one. With three tickets from the first handshake the supply
+  // lasts six connections; beyond that the 1.3 node would see full
+  // handshakes again (still no failure). See RESUMPTION_SCOPE.md.
+  o13.num_tickets = 3;
+  PeerServer node13(o13), node12(o12);
+  ASSERT_TRUE(node13.start()) << node13.output();
+  ASSERT_TRUE(node12.start()) << node12.output();
+  TrustStore trust;
+  std::string pem = Tls12Pki::pki->cert_pem("t12-p256-root");
+  ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+  MemoryTicketStore store;
+  ClientConfig cfg;
+  cfg.trust = &trust;
+  cfg.tickets = &store;
+  const uint16_t kPoolPort = 443;  // what the client believes it dials
+  for (int i = 0; i < 6; ++i) {
+    const bool tls13 = i % 2 == 0;
+    SCOPED_TRACE(std::to_string(i) + (tls13 ? " TLS 1.3 node" : " TLS 1.2 node"));
+    PeerServer& node = tls13 ? node13 : node12;
+    Exchange ex = run_exchange(cfg, kHost, node.port(), kRequest, "</html>", 10000, kPoolPort);
+    ASSERT_TRUE(ex.status.is_ok()) << ex.status.what() << "\n" << node.output();
+    EXPECT_EQ(ex.info.version, tls13 ? 0x0304 : 0x0303);
+    const bool met_before = i >= 2;
+    EXPECT_EQ(ex.info.resumed, met_before);
+    EXPECT_EQ(server_says_resumed(PeerKind::openssl, ex.response), met_before) << ex.response;
+    if (i >= 1) {
+      EXPECT_TRUE(ex.info.ticket_offered);  // a 1.3 ticket every time
+    }
+    if (i >= 2) {
+      EXPECT_TRUE(ex.info.tls12_session_offered);  // and the 1.2 session
+    }
+  }
+}
+
+// A TLS 1.3-only config meets a TLS 1.2-only server: protocol_version, as
+// before TLS 1.2 existed in mactls.
+TEST(Tls12Config, ATls13OnlyClientRefusesATls12Server) {
+  PeerOptions o;
+  o.kind = PeerKind::openssl;
+  o.cert_file = Tls12Pki::pki->chain_path("t12-p256");
+  o.key_file = Tls12Pki::pki->key_path("t12-p256-leaf");
+  o.tls12 = true;
+  PeerServer server(o);
+  ASSERT_TRUE(server.start()) << server.output();
+  TrustStore trust;
+  std::string pem = Tls12Pki::pki->cert_pem("t12-p256-root");
+  ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+  ClientConfig cfg;
+  cfg.trust = &trust;
+  cfg.min_version = 0x0304;
+  Exchange ex = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+  EXPECT_FALSE(ex.status.is_ok());
+  EXPECT_EQ(ex.final_state, Client::State::failed);
+}
+
+}  // namespace
+}  // namespace mactls::test
