@@ -192,28 +192,6 @@ bool MemoryTicketStore::take(const TicketKey& key, int64_t now_unix_ms, Ticket* 
     v.pop_back();
     k.taken++;
     found = true;
-    break;
-  }
-  if (v.empty()) {
-    lru_.erase(it->second.lru);
-    slots_.erase(it);
-  } else {
-    touch_locked(it);
-  }
-  return found;
-}
-
-bool MemoryTicketStore::find_tls12(const TicketKey& key, int64_t now_unix_ms, Ticket* out) {
-  std::lock_guard<std::mutex> g(mu_);
-  auto it = slots_.find(key);
-  if (it == slots_.end()) return false;
-  std::vector<Ticket>& v = it->second.tickets;
-  drop_expired_locked(v, now_unix_ms);
-  bool found = false;
-  for (const Ticket& t : v) {
-    if (t.version != 0x0303) continue;
-    *out = t;  // a copy: the session stays for the next connection
-    found = true;
   }
   (found ? tls13_.hits : tls13_.misses)++;
   if (slot.tickets.empty() && slot.tls12.empty()) {

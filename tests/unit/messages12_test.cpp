@@ -71,7 +71,7 @@ struct HelloInputs {
 TEST(ClientHello12, OffersBothVersionsWithThe12ExtensionsAndSuites) {
   HelloInputs in;
   Bytes msg;
-  build_client_hello(in.params(true, true), msg, nullptr, nullptr);
+  ASSERT_TRUE(build_client_hello(in.params(true, true), msg, nullptr, nullptr).is_ok());
   std::vector<uint16_t> suites;
   auto exts = hello_extensions(msg, &suites);
   EXPECT_EQ(suites, (std::vector<uint16_t>{0x1301, 0xCCA9, 0xC02F}));  // 1.3 first
@@ -92,7 +92,7 @@ TEST(ClientHello12, OffersBothVersionsWithThe12ExtensionsAndSuites) {
 TEST(ClientHello12, A13OnlyHelloHasNoneOfThe12Parts) {
   HelloInputs in;
   Bytes msg;
-  build_client_hello(in.params(true, false), msg, nullptr, nullptr);
+  ASSERT_TRUE(build_client_hello(in.params(true, false), msg, nullptr, nullptr).is_ok());
   std::vector<uint16_t> suites;
   auto exts = hello_extensions(msg, &suites);
   EXPECT_EQ(suites, (std::vector<uint16_t>{0x1301}));
@@ -104,7 +104,7 @@ TEST(ClientHello12, A13OnlyHelloHasNoneOfThe12Parts) {
 TEST(ClientHello12, A12OnlyHelloHasNo13Extensions) {
   HelloInputs in;
   Bytes msg;
-  build_client_hello(in.params(false, true), msg, nullptr, nullptr);
+  ASSERT_TRUE(build_client_hello(in.params(false, true), msg, nullptr, nullptr).is_ok());
   std::vector<uint16_t> suites;
   auto exts = hello_extensions(msg, &suites);
   EXPECT_EQ(suites, (std::vector<uint16_t>{0xCCA9, 0xC02F}));
