@@ -215,6 +215,10 @@ Status Client12::on_server_hello_done(ByteView msg, ByteView body, Bytes& out) {
   if (!share) {
     for (auto& s : c_.shares) s.wipe();
     c_.shares[0].generate(NamedGroup(group_), *c_.rng);
+    // A failed entropy source stops the handshake (never a predictable key).
+    if (c_.rng->failed() || !c_.shares[0].has_key())
+      return Status::make(ErrorOrigin::local, Alert::internal_error,
+                          "the entropy source failed: no random bytes for the handshake");
     c_.n_shares = 1;
     share = &c_.shares[0];
   }

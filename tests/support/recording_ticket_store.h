@@ -31,15 +31,17 @@ class RecordingTicketStore final : public TicketStore {
   }
   bool find_tls12(const TicketKey& key, int64_t now, Ticket* out) override {
     std::lock_guard<std::mutex> g(mu_);
-    take_keys_.push_back(key);
+    find_tls12_keys_.push_back(key);
     return inner_.find_tls12(key, now, out);
   }
   void forget_tls12(const TicketKey& key) override {
     std::lock_guard<std::mutex> g(mu_);
     inner_.forget_tls12(key);
   }
-  /// Every key a take() or find_tls12() asked for, in order.
+  /// Every key a take() (TLS 1.3) asked for, in order.
   const std::vector<TicketKey>& take_keys() const { return take_keys_; }
+  /// Every key a find_tls12() (TLS 1.2) asked for, in order.
+  const std::vector<TicketKey>& find_tls12_keys() const { return find_tls12_keys_; }
   size_t inserted() const { return inserted_.size(); }
   size_t taken() const { return taken_.size(); }
   size_t take_calls() const { return take_calls_; }
@@ -56,6 +58,7 @@ class RecordingTicketStore final : public TicketStore {
   std::vector<Ticket> inserted_;
   std::vector<TicketKey> keys_;
   std::vector<TicketKey> take_keys_;
+  std::vector<TicketKey> find_tls12_keys_;
   std::vector<std::vector<uint8_t>> taken_;
   size_t take_calls_ = 0;
 };

@@ -57,6 +57,11 @@ TEST_F(Partitions, ATicketEarnedInOnePartitionIsNeverOfferedInAnother) {
   EXPECT_EQ(rec.take_keys()[1].partition, "https://shop.example");
   EXPECT_EQ(rec.take_keys()[2].partition, "");
   EXPECT_EQ(rec.take_keys()[3].partition, "https://news.example");
+  // The TLS 1.2 lookup made beside each ticket lookup asks in the same
+  // partition.
+  ASSERT_EQ(rec.find_tls12_keys().size(), rec.take_keys().size());
+  for (size_t i = 0; i < rec.take_keys().size(); ++i)
+    EXPECT_EQ(rec.find_tls12_keys()[i], rec.take_keys()[i]) << i;
   EXPECT_EQ(rec.taken(), 1u);
   EXPECT_TRUE(rec.no_identity_taken_twice());
   // Apart from the partition, every key is the same.
