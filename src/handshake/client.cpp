@@ -63,6 +63,7 @@ void Client::Impl::wipe_all() {
   server_app_secret.wipe();
   resumption_master.wipe();
   ticket = Ticket();
+  pending_verify.reset();  // a failed handshake leaves nothing in the verify cache
   reader.clear_keys();
   writer.clear();
   if (!app_in.empty()) secure_wipe(app_in);
@@ -524,9 +525,12 @@ Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
   vo.max_path_candidates = cfg.limits.max_path_candidates;
   vo.max_name_constraint_checks = cfg.limits.max_name_constraint_checks;
   VerifiedChain vc;
-  Status verified = verify_server_chain(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, &vc);
+  Status verified = verify_server_chain_cached(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, cfg.verify_cache, &vc,
+                                              &pending_verify);
   info.cert_signature_checks = vc.signature_checks;
   info.cert_path_candidates = vc.candidates_tried;
+  info.chain_cache_hit = vc.chain_cache_hit;
+  info.cert_signatures_cached = vc.signatures_cached;
   MACTLS_TRY(verified);
   leaf_key = std::move(vc.leaf_key);
   info.peer_identity = vc.leaf_summary;
@@ -549,6 +553,9 @@ Status Client::Impl::on_certificate_verify(ByteView msg, ByteView body) {
   uint8_t content[200];
   size_t n = certificate_verify_content(thv, content);
   MACTLS_TRY(leaf_key.verify(SignatureScheme(cv.scheme), ByteView(content, n), cv.signature));
+  // The server proved it holds the leaf's key: only now does what this
+  // handshake verified enter the caches (never from a failed handshake).
+  pending_verify.commit(cfg.verify_cache);
   info.signature_scheme = cv.scheme;
   transcript.add(msg);
   expect = Expect::finished;

@@ -36,6 +36,7 @@
 #include "mactls/client.h"
 #include "mactls/ticket_store.h"
 #include "record/record.h"
+#include "x509/verify_cache.h"
 
 namespace mactls {
 
@@ -100,6 +101,7 @@ struct Client::Impl {
 
   // Server authentication.
   PublicKey leaf_key;
+  PendingVerifyCache pending_verify;  // committed to cfg.verify_cache after CertificateVerify
 
   // Records.
   RecordReader reader;
