@@ -24,11 +24,12 @@
 // What is safe about it: nothing is cached but the outcome of checks whose
 // inputs are all in the key; an entry is committed only after the
 // handshake's CertificateVerify verified (never from a failed handshake);
-// a different trust store (TrustStore::id changes whenever an anchor is
-// added) or different limits give a different key. clear() drops and
-// wipes everything (call it after removing trust in a certificate by other
-// means, e.g. building a new TrustStore is enough). Nothing held is secret
-// (certificates are public), but it is wiped anyway.
+// another set of anchors (TrustStore::id is a digest of them all, so it
+// changes when one is added, and a store rebuilt without one has another
+// id) or other limits give another key, so an entry made under them is
+// never found. clear() drops and wipes everything at once, e.g. to give
+// the memory back. Nothing held is secret (certificates are public), but
+// it is wiped anyway.
 //
 // Lifetime and sharing: the host creates one VerifyCache, points
 // ClientConfig::verify_cache at it (nullptr = both caches off) and keeps it
