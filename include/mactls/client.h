@@ -31,6 +31,7 @@ class Client12;
 
 class TrustStore;
 class TicketStore;
+class VerifyCache;
 
 /// Resource limits, each with a default sized for real servers and a hard
 /// ceiling for hostile ones.
@@ -68,6 +69,9 @@ using KeyLogFn = std::function<void(const char* label, const uint8_t* client_ran
 struct ClientConfig {
   const TrustStore* trust = nullptr;        ///< required: anchors for chain validation
   TicketStore* tickets = nullptr;           ///< resumption store; nullptr disables resumption
+  /// Verified-chain and issuer-signature caches shared by connections
+  /// (mactls/verify_cache.h); nullptr turns both off.
+  VerifyCache* verify_cache = nullptr;
   RandomSource* random = nullptr;           ///< nullptr = system_random()
   Clock* clock = nullptr;                   ///< nullptr = system_clock()
   /// Offered cipher suites in preference order (TLS_AES_128_GCM_SHA256 =
@@ -128,6 +132,8 @@ struct ConnectionInfo {
   // What verifying the server's chain cost (full handshakes; set on failure too).
   size_t cert_signature_checks = 0;  ///< certificate signatures verified (Limits::max_signature_checks)
   size_t cert_path_candidates = 0;   ///< issuer candidates considered (Limits::max_path_candidates)
+  bool chain_cache_hit = false;      ///< the chain was found in ClientConfig::verify_cache: no chain signature checked
+  size_t cert_signatures_cached = 0; ///< certificate signatures taken from the issuer-signature cache
   // Timing (monotonic clock, ms).
   uint64_t started_ms = 0;
   uint64_t handshake_done_ms = 0;

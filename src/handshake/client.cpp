@@ -85,6 +85,7 @@ void Client::Impl::wipe_all() {
   if (tls12) tls12->wipe();
   ticket = Ticket();
   session12 = Ticket();
+  pending_verify.reset();  // a failed handshake leaves nothing in the verify cache
   reader.clear_keys();
   writer.clear();
   if (!app_in.empty()) secure_wipe(app_in);
@@ -643,9 +644,12 @@ Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
   vo.max_path_candidates = cfg.limits.max_path_candidates;
   vo.max_name_constraint_checks = cfg.limits.max_name_constraint_checks;
   VerifiedChain vc;
-  Status verified = verify_server_chain(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, &vc);
+  Status verified = verify_server_chain_cached(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, cfg.verify_cache, &vc,
+                                              &pending_verify);
   info.cert_signature_checks = vc.signature_checks;
   info.cert_path_candidates = vc.candidates_tried;
+  info.chain_cache_hit = vc.chain_cache_hit;
+  info.cert_signatures_cached = vc.signatures_cached;
   MACTLS_TRY(verified);
   leaf_key = std::move(vc.leaf_key);
   // Not yet the peer's identity: the server has not proved it holds the
@@ -673,6 +677,9 @@ Status Client::Impl::on_certificate_verify(ByteView msg, ByteView body) {
   MACTLS_TRY(leaf_key.verify(SignatureScheme(cv.scheme), ByteView(content, n), cv.signature));
   // §4.4.3: the server has now proved possession of the certified key; only
   // now is the chain's identity the peer's.
+  // The server proved it holds the leaf's key: only now does what this
+  // handshake verified enter the caches (never from a failed handshake).
+  pending_verify.commit(cfg.verify_cache);
   info.signature_scheme = cv.scheme;
   info.peer_identity = std::move(pending_identity);
   info.peer_chain = std::move(pending_chain);

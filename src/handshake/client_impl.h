@@ -37,6 +37,7 @@
 #include "mactls/client.h"
 #include "mactls/ticket_store.h"
 #include "record/record.h"
+#include "x509/verify_cache.h"
 
 namespace mactls {
 
@@ -119,6 +120,7 @@ struct Client::Impl {
   std::unique_ptr<Client12> tls12;
   bool offer_tls13() const { return cfg.max_version >= kTls13; }
   bool offer_tls12() const { return cfg.min_version <= kTls12; }
+  PendingVerifyCache pending_verify;  // committed to cfg.verify_cache after CertificateVerify
 
   // Records.
   RecordReader reader;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "x509/name_constraints.h"
+#include "x509/verify_cache.h"
 
 namespace mactls {
 
@@ -226,6 +227,16 @@ class Search {
       // The one expensive step, memoised per (certificate, issuer) and budgeted.
       const size_t issuer_id = anchor ? n_ + cand.index : key_class_[cand.index];
       int8_t& memo = sig_memo_[child_index * (n_ + anchors_.anchors.size()) + issuer_id];
+      // Hook: the issuer-signature cache (verify_cache.h), consulted before
+      // the budget — a remembered signature costs no check.
+      CacheDigest cache_key{};
+      if (memo == kSigUnknown && o_.signature_cache) {
+        cache_key = signature_cache_key(anchor ? anchor->cert.spki : certs_[cand.index].spki, child);
+        if (signature_cached(*o_.signature_cache, cache_key)) {
+          memo = kSigGood;
+          ++counters_->signatures_cached;
+        }
+      }
       if (memo == kSigUnknown) {
         if (counters_->signature_checks >= o_.max_signature_checks) {
           exhaust("certificate path building needs more signature checks than allowed");
@@ -233,6 +244,8 @@ class Search {
         }
         ++counters_->signature_checks;
         memo = verify_certificate_signature(child, *key).is_ok() ? kSigGood : kSigBad;
+        if (memo == kSigGood && o_.signature_cache && o_.signatures_verified)
+          o_.signatures_verified->push_back(cache_key);
       }
       if (memo != kSigGood) {
         note(Status::fail(Alert::bad_certificate, "certificate signature does not verify"));

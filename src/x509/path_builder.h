@@ -36,6 +36,7 @@
 #ifndef MACTLS_X509_PATH_BUILDER_H
 #define MACTLS_X509_PATH_BUILDER_H
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -46,6 +47,8 @@
 
 namespace mactls {
 
+class VerifyCache;
+
 /// Inputs of one search besides the certificates.
 struct PathOptions {
   int64_t now_unix = 0;                     ///< validity time of intermediates
@@ -54,6 +57,13 @@ struct PathOptions {
   size_t max_signature_checks = 8;          ///< signature verifications in the whole search
   size_t max_candidates = 64;               ///< issuer candidates considered in the whole search
   size_t max_name_constraint_checks = 4096; ///< name-against-subtree comparisons in the whole search
+  /// Issuer-signature cache (x509/verify_cache.h), consulted right before a
+  /// signature would be checked: a hit counts as a verified signature and
+  /// spends none of max_signature_checks. nullptr = off.
+  VerifyCache* signature_cache = nullptr;
+  /// With signature_cache: receives the key of every signature this search
+  /// verified, for the caller to commit once the handshake succeeded.
+  std::vector<std::array<uint8_t, 32>>* signatures_verified = nullptr;
 };
 
 /// What the search spent; filled whether it succeeds or fails.
@@ -61,6 +71,7 @@ struct PathCounters {
   size_t signature_checks = 0;        ///< signatures verified (cache hits not counted)
   size_t candidates_tried = 0;        ///< issuer candidates considered
   size_t name_constraint_checks = 0;  ///< comparisons charged by check_name_constraints
+  size_t signatures_cached = 0;       ///< signatures taken from the issuer-signature cache
 };
 
 /// A path found: the server's certificates from the leaf up (indices into

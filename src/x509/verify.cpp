@@ -10,7 +10,11 @@ namespace mactls {
 
 Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& store, const VerifyOptions& opts,
                            VerifiedChain* out) {
-  out->signature_checks = out->candidates_tried = out->name_constraint_checks = 0;
+  out->signature_checks = out->candidates_tried = out->name_constraint_checks = out->signatures_cached = 0;
+  out->chain_cache_hit = false;
+  out->path.clear();
+  out->path_not_before.clear();
+  out->path_not_after.clear();
   if (n == 0) return Status::fail(Alert::decode_error, "empty certificate chain");
   // Parse every certificate once, in place. The leaf must parse; another
   // certificate that does not (malformed, an unknown critical extension) is
@@ -48,12 +52,15 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   po.max_signature_checks = opts.max_signature_checks;
   po.max_candidates = opts.max_path_candidates;
   po.max_name_constraint_checks = opts.max_name_constraint_checks;
+  po.signature_cache = opts.signature_cache;  // hook: issuer-signature cache
+  po.signatures_verified = opts.signatures_verified;
   CertPath path;
   PathCounters spent;
   Status found = build_path(parsed.data(), n, store.impl(), po, &path, &spent);
   out->signature_checks = spent.signature_checks;
   out->candidates_tried = spent.candidates_tried;
   out->name_constraint_checks = spent.name_constraint_checks;
+  out->signatures_cached = spent.signatures_cached;
   MACTLS_TRY(found);
 
   // Only a path that reaches an anchor gets the leaf's validity and name
@@ -69,6 +76,10 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   for (size_t i : path.certs) {
     out->chain_summary.push_back(certificate_summary(parsed[i]));
     out->not_after = std::min(out->not_after, parsed[i].not_after);
+    // For the verified-chain cache (verify_cache.h).
+    out->path.push_back(i);
+    out->path_not_before.push_back(parsed[i].not_before);
+    out->path_not_after.push_back(parsed[i].not_after);
   }
   return Status::ok();
 }

@@ -27,6 +27,7 @@
 #ifndef MACTLS_X509_VERIFY_H
 #define MACTLS_X509_VERIFY_H
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@
 
 namespace mactls {
 
+class VerifyCache;
+
 /// What one verification may spend and against what it checks.
 struct VerifyOptions {
   std::string host;        ///< DNS name or IP literal the client connected to
@@ -46,6 +49,9 @@ struct VerifyOptions {
   size_t max_signature_checks = 8;           ///< Limits::max_signature_checks
   size_t max_path_candidates = 64;           ///< Limits::max_path_candidates
   size_t max_name_constraint_checks = 4096;  ///< Limits::max_name_constraint_checks
+  // Verification caches (x509/verify_cache.h); both nullptr = off.
+  VerifyCache* signature_cache = nullptr;  ///< issuer signatures consulted before each check
+  std::vector<std::array<uint8_t, 32>>* signatures_verified = nullptr;  ///< keys of signatures newly verified, to commit later
 };
 
 struct VerifiedChain {
@@ -57,6 +63,12 @@ struct VerifiedChain {
   size_t signature_checks = 0;             ///< certificate signatures verified
   size_t candidates_tried = 0;             ///< issuer candidates considered
   size_t name_constraint_checks = 0;       ///< name-constraint comparisons
+  size_t signatures_cached = 0;            ///< signatures taken from the issuer-signature cache (not in signature_checks)
+  bool chain_cache_hit = false;            ///< served from the verified-chain cache (verify_server_chain_cached)
+  // The path found (for the verified-chain cache): indices into the
+  // caller's certificates, leaf first, with each one's validity period.
+  std::vector<size_t> path;
+  std::vector<int64_t> path_not_before, path_not_after;
 };
 
 /// Validates the server's chain. certs[0] is the leaf; the others may come

@@ -21,6 +21,7 @@
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "mactls/version.h"
+#include "mactls/verify_cache.h"
 
 namespace {
 
@@ -39,8 +40,11 @@ const char kUsage[] =
     "  --cafile FILE       trust anchors, PEM (default /etc/ssl/certs/ca-certificates.crt)\n"
     "  --connect HOST:PORT connect there instead; SNI and the certificate check\n"
     "                      keep the URL's host ([v6addr]:port for IPv6)\n"
-    "  --repeat N          N sequential fetches sharing one ticket store: from the\n"
-    "                      second on, the connection resumes with a ticket\n"
+    "  --repeat N          N sequential fetches sharing one ticket store and one\n"
+    "                      verification cache: from the second on, the connection\n"
+    "                      resumes with a ticket (or, without one, takes the chain\n"
+    "                      from the verification cache)\n"
+    "  --no-verify-cache   verify every chain in full (no chain or issuer-signature cache)\n"
     "  --keylog FILE       append NSS key log lines (LABEL <client_random hex>\n"
     "                      <secret hex>) for Wireshark; SSLKEYLOGFILE works too\n"
     "  --timeout SECONDS   connect, handshake and response-idle deadline (default 15)\n"
@@ -54,7 +58,9 @@ const char kUsage[] =
     "  --partition SITE    privacy partition of the tickets (the top-level site);\n"
     "                      tickets from another partition are never offered\n"
     "  -v                  per fetch, to stderr: version, suite, group, signature\n"
-    "                      scheme, certificate chain, resumption report, phase times\n"
+    "                      scheme, certificate chain, resumption report, verification\n"
+    "                      cache report (chain cache: hit|miss|off, issuer signatures\n"
+    "                      cached: N, certificate signatures checked: N), phase times\n"
     "  -V, --version       print the version of mactls-fetch and of libmactls\n"
     "  -h, --help          this text\n"
     "\n"
@@ -123,6 +129,7 @@ struct Options {
   std::string sessions;
   std::string sessions_key;
   std::string partition;
+  bool verify_cache = true;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -161,6 +168,8 @@ Options parse_args(int argc, char** argv) {
     } else if (a == "-V" || a == "--version") {
       std::printf("mactls-fetch %s (libmactls %s)\n", MACTLS_VERSION_STRING, mactls::version());
       std::exit(0);
+    } else if (a == "--no-verify-cache") {
+      o.verify_cache = false;
     } else if (a == "-v" || a == "--verbose") {
       o.verbose = true;
     } else if (a == "--cafile") {
@@ -199,7 +208,7 @@ Options parse_args(int argc, char** argv) {
   return o;
 }
 
-void verbose_report(const Connection& c, const ResponseParser& http, const FetchResult& r) {
+void verbose_report(const Connection& c, const ResponseParser& http, const FetchResult& r, bool verify_cache) {
   if (c.state() == ConnState::failed) std::fprintf(stderr, "* failed: %s\n", c.last_error().c_str());
   const ConnectionInfo* i = c.info();
   const ConnectionStats& st = c.stats();
@@ -219,6 +228,12 @@ void verbose_report(const Connection& c, const ResponseParser& http, const Fetch
                  i->psk_modes_sent ? "yes" : "no", i->ticket_offered ? "yes" : "no", i->resumed ? "yes" : "no",
                  i->declined ? "yes" : "no", i->psk_dropped_after_hrr ? "yes" : "no", unsigned(i->tickets_received),
                  unsigned(i->tickets_stored));
+    if (!i->resumed) {
+      std::fprintf(stderr, "* chain cache: %s\n",
+                   !verify_cache ? "off" : i->chain_cache_hit ? "hit" : "miss");
+      std::fprintf(stderr, "* issuer signatures cached: %zu\n", i->cert_signatures_cached);
+      std::fprintf(stderr, "* certificate signatures checked: %zu\n", i->cert_signature_checks);
+    }
   }
   if (http.headers_done())
     std::fprintf(stderr, "* %s, body %llu bytes\n", http.status_line().c_str(),
@@ -391,7 +406,7 @@ FetchResult fetch_once(const ClientConfig& cfg, const Options& o, const Url& url
   if (http.reads_to_close() && !closing && c->state() == ConnState::closed && !c->stats().close_notify_received)
     std::fprintf(stderr, "mactls-fetch: warning: the body ended with the TCP connection but without "
                          "close_notify; it may be truncated (RFC 8446 §6.1)\n");
-  if (o.verbose) verbose_report(*c, http, r);
+  if (o.verbose) verbose_report(*c, http, r, o.verify_cache);
   c->Dispose();
   std::fflush(stdout);
   return r;
@@ -529,6 +544,10 @@ int main(int argc, char** argv) {
   ClientConfig cfg;
   cfg.trust = &trust;
   cfg.tickets = &tickets;
+  // One verification cache for every fetch of this run (--repeat), like
+  // the ticket store; it outlives every connection made from cfg.
+  VerifyCache verify_cache;
+  if (o.verify_cache) cfg.verify_cache = &verify_cache;
   if (keylog) {
     FILE* f = keylog.get();
     cfg.keylog = [f](const char* label, const uint8_t* client_random, const uint8_t* secret, size_t len) {
