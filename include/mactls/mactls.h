@@ -436,6 +436,12 @@ typedef struct mactls_info {
   mactls_u8 alert;                     /**< RFC 8446 §6 AlertDescription (LOCAL/PEER only, else 0) */
   const char* alert_name;            /**< "decrypt_error", ...; "" when none */
   const char* error;                 /**< == mactls_conn_last_error() */
+  /* Certificate checks (full handshakes) and their bounds. */
+  mactls_u32 cert_signature_checks;  /**< certificate signatures verified */
+  mactls_u32 cert_signatures_cached; /**< issuer signatures taken from the verification cache */
+  int chain_cache_hit;               /**< the whole chain came from the verification cache */
+  mactls_i64 cert_not_after;         /**< earliest notAfter (unix s) of the verified path; tickets end there */
+  int tls12_session_offered;         /**< a TLS 1.2 session was offered beside any ticket */
 } mactls_info;
 /** Fills *out; returns 0, or -1 for NULL arguments. */
 int mactls_conn_info(const mactls_conn* conn, mactls_info* out);

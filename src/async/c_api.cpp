@@ -123,6 +123,11 @@ void fill_engine_info(const ConnectionInfo& i, const Status& err, mactls_info* o
   r.psk_dropped_after_hrr = i.psk_dropped_after_hrr ? 1 : 0;
   r.tickets_received = i.tickets_received;
   r.tickets_stored = i.tickets_stored;
+  r.cert_signature_checks = mactls_u32(i.cert_signature_checks);
+  r.cert_signatures_cached = mactls_u32(i.cert_signatures_cached);
+  r.chain_cache_hit = i.chain_cache_hit ? 1 : 0;
+  r.cert_not_after = i.cert_not_after_s;
+  r.tls12_session_offered = i.tls12_session_offered ? 1 : 0;
   r.error_origin = mactls_error_origin(int(err.origin()));
   // Only protocol failures carry a real alert; transport, timeout and usage
   // failures report none.
@@ -317,11 +322,13 @@ const char* mactls_ticket_store_last_error(const mactls_ticket_store* store) {
   return store ? store->error.c_str() : "null mactls_ticket_store handle";
 }
 
+extern "C++" {  // helpers with C++ types inside the extern "C" block
 namespace {
 int64_t now_or_system(mactls_i64 now_unix_ms) {
   return now_unix_ms != 0 ? int64_t(now_unix_ms) : mactls::system_clock().unix_ms();
 }
 }  // namespace
+}  // extern "C++"
 
 int mactls_ticket_store_save(mactls_ticket_store* store, const unsigned char* seal_key, mactls_i64 now_unix_ms,
                              unsigned char** out, size_t* out_len) {
@@ -415,6 +422,7 @@ int mactls_ticket_store_stats(const mactls_ticket_store* store, mactls_store_sta
 
 // -------------------------------------------------------------- connection
 
+extern "C++" {  // helpers with C++ types inside the extern "C" block
 namespace {
 
 std::unique_ptr<mactls::Transport> make_transport(const mactls_conn& c) {
@@ -428,6 +436,7 @@ void make_connection(mactls_conn& c) {
 }
 
 }  // namespace
+}  // extern "C++"
 
 mactls_conn* mactls_conn_new(const mactls_config* cfg, const char* host, uint16_t port) {
   if (!cfg || !host || !*host) return nullptr;

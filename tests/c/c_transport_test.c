@@ -389,6 +389,8 @@ static void test_full_then_resumed(const char* dir) {
   CHECK(strcmp(r.alpn, "http/1.1") == 0);
   CHECK(!r.info.ticket_offered && !r.info.resumed && !r.info.declined);
   CHECK(r.info.tickets_received > 0 && r.info.tickets_stored > 0);
+  CHECK(r.info.cert_signature_checks >= 1 && !r.info.chain_cache_hit);
+  CHECK(r.info.cert_not_after > 0);
   CHECK(mactls_ticket_store_count(tickets) > 0);
   /* s_server -www reports the session it served: a new one. */
   CHECK(c_contains(r.page, "New, TLSv1.3"));
@@ -403,6 +405,35 @@ static void test_full_then_resumed(const char* dir) {
   CHECK(c_contains(r.page, "Reused, TLSv1.3"));
   if (!c_contains(r.page, "Reused, TLSv1.3")) fprintf(stderr, "page:\n%s\n", r.page);
   CHECK(counts.closes == counts.connect_starts && counts.streams_open == 0);
+
+  /* The browser's relaunch: the store saved to a sealed buffer, a new store
+   * loaded from it, and the next fetch resumes from what was loaded. */
+  {
+    static const unsigned char key[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                                          17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    unsigned char* blob = NULL;
+    size_t blob_len = 0, loaded = 0, dropped = 0;
+    mactls_ticket_store* reloaded = mactls_ticket_store_new_memory();
+    mactls_store_stats st;
+    CHECK(mactls_ticket_store_save(tickets, key, 0, &blob, &blob_len) == 0);
+    CHECK(blob != NULL && blob_len > 0);
+    CHECK(mactls_ticket_store_load(reloaded, blob, blob_len, NULL, 0, &loaded, &dropped) == -1);
+    CHECK(strlen(mactls_ticket_store_last_error(reloaded)) > 0);
+    CHECK(mactls_ticket_store_load(reloaded, blob, blob_len, key, 0, &loaded, &dropped) == 0);
+    CHECK(loaded == mactls_ticket_store_count(tickets) && dropped == 0);
+    mactls_free_secret_buffer(blob, blob_len);
+    CHECK(mactls_config_set_ticket_store(cfg, reloaded) == 0);
+    fetch(cfg, port, &r);
+    CHECK(r.ok && r.info.resumed);
+    CHECK(c_contains(r.page, "Reused, TLSv1.3"));
+    CHECK(mactls_ticket_store_stats(reloaded, &st) == 0);
+    CHECK(st.tls13.hits >= 1 && st.tls13.taken >= 1 && st.tls13.inserted >= loaded);
+    /* "Forget this site" empties it. */
+    mactls_ticket_store_clear_host(reloaded, "localhost", 0);
+    CHECK(mactls_ticket_store_count(reloaded) == 0);
+    CHECK(mactls_config_set_ticket_store(cfg, tickets) == 0);
+    mactls_ticket_store_free(reloaded);
+  }
 
   c_stop(pid);
   mactls_config_free(cfg);
