@@ -119,17 +119,31 @@ if [ "$valgrind" -eq 1 ]; then
   # Memcheck over the interop suite (live peers) and the whole unit suite:
   # no invalid access, no use of uninitialised memory, no leak.
   echo "== valgrind memcheck (interop and unit tests)"
+  # Memcheck runs one thread: each suite is split into $jobs gtest shards
+  # run side by side, every test in exactly one shard.
   for t in build/tests/mactls_interop_tests build/tests/mactls_unit_tests; do
     if [ ! -x "$t" ]; then count "valgrind $(basename "$t")" 0 1; continue; fi
-    rc=0
-    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-      --show-leak-kinds=definite,indirect "$t" --gtest_brief=1 > "$t.valgrind.log" 2>&1 || rc=$?
-    read -r p f <<< "$(gtest_counts "$t.valgrind.log")"
-    if [ "$rc" -ne 0 ]; then
-      cat "$t.valgrind.log"
-      [ "$f" -gt 0 ] || f=1  # memcheck errors or a crash with every test passing
-    fi
-    count "valgrind $(basename "$t")" "$p" "$f"
+    pids=()
+    for ((k = 0; k < jobs; k++)); do
+      GTEST_TOTAL_SHARDS=$jobs GTEST_SHARD_INDEX=$k \
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect "$t" --gtest_brief=1 > "$t.valgrind.$k.log" 2>&1 &
+      pids+=($!)
+    done
+    p_all=0
+    f_all=0
+    for ((k = 0; k < jobs; k++)); do
+      rc=0
+      wait "${pids[$k]}" || rc=$?
+      read -r p f <<< "$(gtest_counts "$t.valgrind.$k.log")"
+      if [ "$rc" -ne 0 ]; then
+        cat "$t.valgrind.$k.log"
+        [ "$f" -gt 0 ] || f=1  # memcheck errors or a crash with every test passing
+      fi
+      p_all=$((p_all + p))
+      f_all=$((f_all + f))
+    done
+    count "valgrind $(basename "$t")" "$p_all" "$f_all"
   done
 fi
 
