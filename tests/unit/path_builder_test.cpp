@@ -11,6 +11,7 @@
 
 #include "crypto/signature.h"
 #include "mactls/trust.h"
+#include "support/der_builder.h"
 #include "support/pki.h"
 #include "support/vectors.h"
 #include "x509/certificate.h"
@@ -23,30 +24,10 @@ using test::cert_spec;
 using test::CertSpec;
 using test::KeyKind;
 using test::Pki;
+using test::cat;
+using test::tlv;
 
 // --- DER by hand, for keys openssl will not make (RSA e = 1, even e, ...).
-
-Bytes tlv(uint8_t tag, const Bytes& v) {
-  Bytes out{tag};
-  if (v.size() < 0x80) {
-    out.push_back(uint8_t(v.size()));
-  } else if (v.size() < 0x100) {
-    out.push_back(0x81);
-    out.push_back(uint8_t(v.size()));
-  } else {
-    out.push_back(0x82);
-    out.push_back(uint8_t(v.size() >> 8));
-    out.push_back(uint8_t(v.size()));
-  }
-  out.insert(out.end(), v.begin(), v.end());
-  return out;
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
 
 // A positive INTEGER from a big-endian magnitude.
 Bytes integer(Bytes m) {
