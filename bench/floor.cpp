@@ -343,26 +343,14 @@ bool Floor::resumed(double* ns) {
   return ecdhe(ns);
 }
 
-bool Floor::resumed_all(double* ns) {
-  double a = 0;
-  bool ok = resumed(&a);
-  *ns = a + m_->rest.run(true);
-  return ok;
-}
-
-bool Floor::full_all(double* ns) {
-  double a = 0;
-  bool ok = full(&a);
-  *ns = a + m_->rest.run(false);
-  return ok;
-}
-
 bool Floor::full(double* ns) {
   double a = 0, b = 0;
   bool ok = ecdhe(&a) && signatures(&b);
   *ns = a + b;
   return ok;
 }
+
+double Floor::rest(bool resumed) { return m_->rest.run(resumed); }
 
 int Floor::spans_per_handshake(bool full) { return full ? 3 : 2; }
 

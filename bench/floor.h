@@ -29,11 +29,10 @@ class Floor {
   /// ECDHE + three signature checks (full). False if a check failed.
   bool resumed(double* ns);
   bool full(double* ns);
-  /// The full floor: the above plus FloorRest (key schedule, transcript
-  /// hashing, record protection).
-  bool resumed_all(double* ns);
-  bool full_all(double* ns);
-  static int spans_all(bool full) { return spans_per_handshake(full) + 1; }
+  /// The rest of the full floor (FloorRest: key schedule, transcript
+  /// hashing, record protection), ns in one timer span: the full floor of a
+  /// handshake is resumed() or full() plus this.
+  double rest(bool resumed);
   /// The parts on their own: ECDHE is our key pair (keygen: the
   /// ClientHello's share) then the shared secret with the server's share.
   bool ecdhe_keygen(double* ns);

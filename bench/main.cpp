@@ -87,9 +87,9 @@ bool cache_case(PerScenario& ps, char which, double* ns) {
 /// Both floors, full then resumed, into the series.
 bool floors(PerScenario& ps, double overhead) {
   for (int resumed = 0; resumed < 2; ++resumed) {
-    double ns = 0, all_ns = 0;
+    double ns = 0;
     bool ok = resumed ? ps.floor.resumed(&ns) : ps.floor.full(&ns);
-    ok = ok && (resumed ? ps.floor.resumed_all(&all_ns) : ps.floor.full_all(&all_ns));
+    const double all_ns = ns + ps.floor.rest(resumed);  // the full floor: the same sample plus the rest
     if (!ok) {
       fprintf(stderr, "scenario %c: floor check failed\n", ps.s.id);
       return false;
