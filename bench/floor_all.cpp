@@ -283,7 +283,9 @@ struct FloorRest::Impl {
       bool ours = (k == 0) != resumed;
       t.snapshot(th);
       prf12(mac, master, 48, ours ? "client finished" : "server finished", th, hl, sizeof vd, vd);
-      aead(kb + (ours ? 0 : 16), kb + 32 + (ours ? 0 : 4), cfin.size() + 8);
+      uint8_t nonce[12] = {0};  // RFC 5288 §3: the 4-byte salt from the key block, then the explicit 8
+      memcpy(nonce, kb + 32 + (ours ? 0 : 4), 4);
+      aead(kb + (ours ? 0 : 16), nonce, cfin.size() + 8);
       t.add(cfin);
       if (!resumed && k == 0) t.add(nst);
     }
