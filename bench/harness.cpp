@@ -38,8 +38,10 @@ std::vector<Scenario> all_scenarios() {
     bool tls12;
   };
   static const Row kRows[] = {
-      {'a', "X25519 + ECDSA P-256 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0403, test::KeyKind::p256, "sha256", false},
-      {'b', "secp384r1 + ECDSA P-384 chain + TLS_AES_256_GCM_SHA384", 0x0018, 0x1302, 0x0503, test::KeyKind::p384, "sha384", false},
+      {'a', "X25519 + ECDSA P-256 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0403, test::KeyKind::p256,
+       "sha256", false},
+      {'b', "secp384r1 + ECDSA P-384 chain + TLS_AES_256_GCM_SHA384", 0x0018, 0x1302, 0x0503, test::KeyKind::p384,
+       "sha384", false},
       {'c', "X25519 + RSA-2048 chain (rsa_pss_rsae_sha256) + TLS_CHACHA20_POLY1305_SHA256", 0x001d, 0x1303, 0x0804,
        test::KeyKind::rsa2048, "sha256", false},
       {'d', "X25519 + RSA-4096 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0804, test::KeyKind::rsa4096, "sha256",

@@ -140,7 +140,9 @@ bool main_round(PerScenario& ps, int round, double overhead) {
   }
   // Cold: each client's next resumed handshake right after another
   // library's work (never right after its own).
-  if (!order.empty() && ps.clients[order[0]]->name() == last_family) std::rotate(order.begin(), order.begin() + 1, order.end());
+  if (!order.empty() && ps.clients[order[0]]->name() == last_family) {
+    std::rotate(order.begin(), order.begin() + 1, order.end());
+  }
   for (size_t idx : order) {
     BenchClient& c = *ps.clients[idx];
     HandshakeResult cold = run_handshake(c, ps.server, ps.s, true);

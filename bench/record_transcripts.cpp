@@ -84,7 +84,9 @@ bool record(char id, const Scenario& s0, const Scenario& s1, const std::string& 
     << "(in-process server, one ticket per connection)\n";
   o << "# " << s0.title;
   if (mode == "chain_cache") o << "; then scenario e: the same host, no ticket, the verified-chain cache warm";
-  if (mode == "issuer_cache") o << "; then scenario f: " << s1.host << " under the same intermediate, no ticket, the issuer-signature cache warm";
+  if (mode == "issuer_cache") {
+    o << "; then scenario f: " << s1.host << " under the same intermediate, no ticket, the issuer-signature cache warm";
+  }
   o << "\n";
   o << "scenario " << id << "\nhost " << s0.host << "\nport 443\nunix_time " << unix_time << "\n";
   if (mode != "resumption") o << "mode " << mode << "\n";
@@ -127,8 +129,9 @@ bool record(char id, const Scenario& s0, const Scenario& s1, const std::string& 
       }
     }
     if (!c.is_open() || c.info().resumed != want_resumed || server.reused() != want_resumed) {
-      fprintf(stderr, "scenario %c: connection %d did not end as expected (open %d, resumed: client %d, server %d; %s)\n",
-              id, conn, int(c.is_open()), int(c.info().resumed), int(server.reused()),
+      fprintf(stderr,
+              "scenario %c: connection %d did not end as expected (open %d, resumed: client %d, server %d; %s)\n", id,
+              conn, int(c.is_open()), int(c.info().resumed), int(server.reused()),
               c.info().tls12_session_offered ? "a 1.2 session offered" : "no 1.2 session offered");
       return false;
     }
