@@ -40,6 +40,7 @@ class GnutlsClient final : public BenchClient {
     cred_ = nullptr;
     forget_tickets();
     host_ = s.host;
+    tls12_ = s.tls12;
     gnutls_certificate_allocate_credentials(&cred_);
     gnutls_datum_t ca = {reinterpret_cast<unsigned char*>(const_cast<char*>(s.root_pem.data())),
                          unsigned(s.root_pem.size())};
@@ -47,7 +48,8 @@ class GnutlsClient final : public BenchClient {
       *err = "GnuTLS: trust anchor";
       return false;
     }
-    std::string p = std::string("NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+") + gnutls_group(s.group);
+    std::string p = std::string("NORMAL:-VERS-ALL:") + (s.tls12 ? "+VERS-TLS1.2" : "+VERS-TLS1.3") + ":-GROUP-ALL";
+    for (uint16_t g : s.client_groups()) p += std::string(":+") + gnutls_group(g);
     const char* where = nullptr;
     if (gnutls_priority_init(&prio_, p.c_str(), &where) < 0) {
       *err = "GnuTLS: priority string at " + std::string(where ? where : "?");
@@ -55,6 +57,8 @@ class GnutlsClient final : public BenchClient {
     }
     return true;
   }
+
+  void set_host(const std::string& host) override { host_ = host; }
 
   void forget_tickets() override {
     if (ticket_.data) gnutls_free(ticket_.data);
@@ -78,7 +82,7 @@ class GnutlsClient final : public BenchClient {
     gnutls_transport_set_pull_function(session_, &GnutlsClient::pull);
     if (ticket_.data) {
       gnutls_session_set_data(session_, ticket_.data, ticket_.size);
-      forget_tickets();  // single use
+      if (!tls12_) forget_tickets();  // TLS 1.3: single use; a 1.2 session stays reusable
     }
     bool ok = drive();
     m.end();
@@ -98,10 +102,32 @@ class GnutlsClient final : public BenchClient {
   bool handshake_done() const override { return done_; }
   bool resumed() const override { return session_ && gnutls_session_is_resumed(session_); }
 
+  Negotiated negotiated() const override {
+    Negotiated n;
+    if (!session_) return n;
+    switch (gnutls_protocol_get_version(session_)) {
+      case GNUTLS_TLS1_3: n.version = 0x0304; break;
+      case GNUTLS_TLS1_2: n.version = 0x0303; break;
+      default: break;
+    }
+    const char* suite = gnutls_ciphersuite_get(session_);
+    for (uint16_t id : {0x1301, 0x1302, 0x1303, 0xc02b}) {
+      if (suite && strcmp(suite, suite_iana_name(id)) == 0) n.suite = id;
+    }
+    switch (gnutls_group_get(session_)) {
+      case GNUTLS_GROUP_X25519: n.group = 0x001d; break;
+      case GNUTLS_GROUP_SECP256R1: n.group = 0x0017; break;
+      case GNUTLS_GROUP_SECP384R1: n.group = 0x0018; break;
+      default: break;
+    }
+    return n;
+  }
+
   void finish(CpuMeter& m) override {
     m.begin();
     if (session_) {
-      if (gnutls_session_get_flags(session_) & GNUTLS_SFLAGS_SESSION_TICKET) {
+      if ((gnutls_session_get_flags(session_) & GNUTLS_SFLAGS_SESSION_TICKET) ||
+          (tls12_ && done_ && !gnutls_session_is_resumed(session_))) {
         forget_tickets();
         gnutls_session_get_data2(session_, &ticket_);
       }
@@ -159,7 +185,7 @@ class GnutlsClient final : public BenchClient {
   Bytes in_;
   size_t in_pos_ = 0;
   Bytes* out_ = nullptr;
-  bool done_ = false;
+  bool done_ = false, tls12_ = false;
   std::string host_, error_;
 };
 

@@ -3,13 +3,18 @@
 #include "mactls/client.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
+#include "mactls/verify_cache.h"
 
 namespace mactls::bench {
 namespace {
 
 class MactlsClient final : public BenchClient {
  public:
-  const char* name() const override { return "mactls"; }
+  MactlsClient(VerifyCache* cache, char expect_cache) : cache_(cache), expect_cache_(expect_cache) {}
+
+  const char* name() const override {
+    return expect_cache_ == 'e' ? "mactls-e" : expect_cache_ == 'f' ? "mactls-f" : "mactls";
+  }
 
   bool setup(const Scenario& s, std::string* err) override {
     trust_.reset(new TrustStore);
@@ -19,15 +24,19 @@ class MactlsClient final : public BenchClient {
       return false;
     }
     host_ = s.host;
-    cv_scheme_ = s.cv_scheme;
     cfg_ = ClientConfig();
     cfg_.trust = trust_.get();
-    cfg_.groups = {s.group};
+    cfg_.verify_cache = cache_;
+    cfg_.groups = s.client_groups();
     cfg_.key_share_groups = {s.group};
+    // One version, as every peer is configured; the default suites, as the
+    // peers offer theirs (the server picks the scenario's).
+    cfg_.min_version = cfg_.max_version = s.tls12 ? 0x0303 : 0x0304;
     store_.reset(new MemoryTicketStore);
     cfg_.tickets = store_.get();
     return true;
   }
+  void set_host(const std::string& host) override { host_ = host; }
 
   void forget_tickets() override {
     store_.reset(new MemoryTicketStore);
@@ -36,6 +45,7 @@ class MactlsClient final : public BenchClient {
   bool has_ticket() const override { return store_->size() > 0; }
 
   bool start(CpuMeter& m, Bytes& out) override {
+    error_.clear();
     m.begin();
     client_.reset(new Client(cfg_, host_, 443));
     Status st = client_->start(out);
@@ -54,11 +64,29 @@ class MactlsClient final : public BenchClient {
   bool handshake_done() const override { return client_ && client_->handshake_done(); }
   bool resumed() const override { return client_ && client_->info().resumed; }
 
-  void finish(CpuMeter& m) override {
-    if (client_ && client_->handshake_done() && !client_->info().resumed &&
-        client_->info().signature_scheme != cv_scheme_) {
-      error_ = "mactls: CertificateVerify scheme " + std::to_string(client_->info().signature_scheme);
+  Negotiated negotiated() const override {
+    Negotiated n;
+    if (!client_) return n;
+    const ConnectionInfo& i = client_->info();
+    n.version = i.version;
+    n.suite = i.cipher_suite;
+    n.group = i.group;
+    n.sig_scheme = i.signature_scheme;
+    return n;
+  }
+
+  std::string extra_check() const override {
+    if (!client_ || expect_cache_ == 0 || client_->info().resumed) return {};
+    const ConnectionInfo& i = client_->info();
+    if (expect_cache_ == 'e' && !i.chain_cache_hit) return "the verified-chain cache did not hit";
+    if (expect_cache_ == 'f' && (i.chain_cache_hit || i.cert_signatures_cached != 1)) {
+      return "expected one issuer signature from the cache and no chain hit; got chain hit " +
+             std::to_string(i.chain_cache_hit) + ", signatures cached " + std::to_string(i.cert_signatures_cached);
     }
+    return {};
+  }
+
+  void finish(CpuMeter& m) override {
     m.begin();
     client_.reset();
     m.end();
@@ -72,16 +100,19 @@ class MactlsClient final : public BenchClient {
     error_ = "mactls: " + std::string(st.what());
     return false;
   }
+  VerifyCache* cache_;
+  char expect_cache_;
   std::unique_ptr<TrustStore> trust_;
   std::unique_ptr<MemoryTicketStore> store_;
   ClientConfig cfg_;
   std::unique_ptr<Client> client_;
   std::string host_, error_;
-  uint16_t cv_scheme_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<BenchClient> make_mactls_client() { return std::make_unique<MactlsClient>(); }
+std::unique_ptr<BenchClient> make_mactls_client(VerifyCache* cache, char expect_cache) {
+  return std::make_unique<MactlsClient>(cache, expect_cache);
+}
 
 }  // namespace mactls::bench

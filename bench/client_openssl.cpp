@@ -2,6 +2,7 @@
 // one key share, the newest ticket kept for the next connection.
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/obj_mac.h>
 #include <openssl/x509.h>
 
 #include "bench.h"
@@ -23,12 +24,16 @@ class OpensslClient final : public BenchClient {
     forget_tickets();
     ctx_ = SSL_CTX_new(TLS_client_method());
     host_ = s.host;
+    tls12_ = s.tls12;
+    const int version = s.tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+    std::string groups;
+    for (uint16_t g : s.client_groups()) groups += std::string(groups.empty() ? "" : ":") + group_openssl_name(g);
     BIO* b = BIO_new_mem_buf(s.root_pem.data(), int(s.root_pem.size()));
     X509* root = PEM_read_bio_X509(b, nullptr, nullptr, nullptr);
     BIO_free(b);
     bool ok = ctx_ && root && X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx_), root) &&
-              SSL_CTX_set_min_proto_version(ctx_, TLS1_3_VERSION) &&
-              SSL_CTX_set1_groups_list(ctx_, group_openssl_name(s.group));
+              SSL_CTX_set_min_proto_version(ctx_, version) && SSL_CTX_set_max_proto_version(ctx_, version) &&
+              SSL_CTX_set1_groups_list(ctx_, groups.c_str());
     X509_free(root);
     if (!ok) {
       *err = "OpenSSL client set-up failed";
@@ -40,6 +45,8 @@ class OpensslClient final : public BenchClient {
     SSL_CTX_sess_set_new_cb(ctx_, &OpensslClient::on_new_session);
     return true;
   }
+
+  void set_host(const std::string& host) override { host_ = host; }
 
   void forget_tickets() override {
     if (session_) SSL_SESSION_free(session_);
@@ -58,9 +65,12 @@ class OpensslClient final : public BenchClient {
     SSL_set1_host(ssl_, host_.c_str());
     if (session_) {
       SSL_set_session(ssl_, session_);
-      // Single use: the ticket is spent once offered.
-      SSL_SESSION_free(session_);
-      session_ = nullptr;
+      // TLS 1.3: single use, the ticket is spent once offered. TLS 1.2: the
+      // session stays reusable (RFC 5077 §3.3), as every 1.2 client keeps it.
+      if (!tls12_) {
+        SSL_SESSION_free(session_);
+        session_ = nullptr;
+      }
     }
     bool ok = drive(out);
     m.end();
@@ -77,6 +87,20 @@ class OpensslClient final : public BenchClient {
 
   bool handshake_done() const override { return ssl_ && SSL_is_init_finished(ssl_); }
   bool resumed() const override { return ssl_ && SSL_session_reused(ssl_); }
+
+  Negotiated negotiated() const override {
+    Negotiated n;
+    if (!ssl_) return n;
+    n.version = uint16_t(SSL_version(ssl_));
+    const SSL_CIPHER* c = SSL_get_current_cipher(ssl_);
+    n.suite = c ? uint16_t(SSL_CIPHER_get_protocol_id(c)) : 0;
+    switch (SSL_get_negotiated_group(ssl_)) {
+      case NID_X25519: n.group = 0x001d; break;
+      case NID_X9_62_prime256v1: n.group = 0x0017; break;
+      case NID_secp384r1: n.group = 0x0018; break;
+    }
+    return n;
+  }
 
   void finish(CpuMeter& m) override {
     m.begin();
@@ -133,6 +157,7 @@ class OpensslClient final : public BenchClient {
   BIO *rbio_ = nullptr, *wbio_ = nullptr;
   SSL_SESSION* session_ = nullptr;
   std::string host_, error_;
+  bool tls12_ = false;
 };
 
 }  // namespace

@@ -37,7 +37,10 @@ class WolfsslClient final : public BenchClient {
     forget_tickets();
     host_ = s.host;
     group_ = wolf_group(s.group);
-    ctx_ = wolfSSL_CTX_new(wolfTLSv1_3_client_method());
+    groups_.clear();
+    for (uint16_t g : s.client_groups()) groups_.push_back(wolf_group(g));
+    tls12_ = s.tls12;
+    ctx_ = wolfSSL_CTX_new(s.tls12 ? wolfTLSv1_2_client_method() : wolfTLSv1_3_client_method());
     if (!ctx_ ||
         wolfSSL_CTX_load_verify_buffer(ctx_, reinterpret_cast<const unsigned char*>(s.root_pem.data()),
                                        long(s.root_pem.size()), WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS) {
@@ -49,6 +52,8 @@ class WolfsslClient final : public BenchClient {
     wolfSSL_CTX_SetIOSend(ctx_, &WolfsslClient::send_cb);
     return true;
   }
+
+  void set_host(const std::string& host) override { host_ = host; }
 
   void forget_tickets() override {
     if (session_) wolfSSL_SESSION_free(session_);
@@ -68,12 +73,15 @@ class WolfsslClient final : public BenchClient {
     wolfSSL_SetIOWriteCtx(ssl_, this);
     wolfSSL_UseSNI(ssl_, WOLFSSL_SNI_HOST_NAME, host_.data(), uint16_t(host_.size()));
     wolfSSL_check_domain_name(ssl_, host_.c_str());
-    int groups[1] = {group_};
-    wolfSSL_set_groups(ssl_, groups, 1);
-    wolfSSL_UseKeyShare(ssl_, word16(group_));
+    wolfSSL_set_groups(ssl_, groups_.data(), int(groups_.size()));
+    if (tls12_) {
+      wolfSSL_UseSessionTicket(ssl_);  // RFC 5077: ask for a ticket
+    } else {
+      wolfSSL_UseKeyShare(ssl_, word16(group_));
+    }
     if (session_) {
       wolfSSL_set_session(ssl_, session_);
-      forget_tickets();  // single use
+      if (!tls12_) forget_tickets();  // TLS 1.3: single use; a 1.2 session stays reusable
     }
     bool ok = drive();
     m.end();
@@ -93,10 +101,28 @@ class WolfsslClient final : public BenchClient {
   bool handshake_done() const override { return done_; }
   bool resumed() const override { return ssl_ && wolfSSL_session_reused(ssl_); }
 
+  Negotiated negotiated() const override {
+    Negotiated n;
+    if (!ssl_) return n;
+    switch (wolfSSL_version(ssl_)) {
+      case TLS1_3_VERSION: n.version = 0x0304; break;
+      case TLS1_2_VERSION: n.version = 0x0303; break;
+    }
+    n.suite = uint16_t(wolfSSL_get_current_cipher_suite(ssl_));
+    const char* curve = wolfSSL_get_curve_name(ssl_);
+    if (curve) {
+      std::string c = curve;
+      if (c == "X25519") n.group = 0x001d;
+      else if (c == "SECP256R1") n.group = 0x0017;
+      else if (c == "SECP384R1") n.group = 0x0018;
+    }
+    return n;
+  }
+
   void finish(CpuMeter& m) override {
     m.begin();
     if (ssl_) {
-      if (got_ticket_) {
+      if (got_ticket_ || (tls12_ && done_ && !wolfSSL_session_reused(ssl_))) {
         forget_tickets();
         session_ = wolfSSL_get1_session(ssl_);
       }
@@ -157,10 +183,11 @@ class WolfsslClient final : public BenchClient {
   WOLFSSL* ssl_ = nullptr;
   WOLFSSL_SESSION* session_ = nullptr;
   int group_ = 0;
+  std::vector<int> groups_;
   Bytes in_;
   size_t in_pos_ = 0;
   Bytes* out_ = nullptr;
-  bool done_ = false, got_ticket_ = false;
+  bool done_ = false, got_ticket_ = false, tls12_ = false;
   std::string host_, error_;
 };
 

@@ -3,7 +3,11 @@
 // server — our key share when the ClientHello is written, the shared secret
 // and signature checks when the server's flight arrives — so they find the
 // caches as the server's work left them, as every client in the harness
-// does. An untimed mactls client carries the actual exchange.
+// does. An untimed mactls client carries the actual exchange. TLS 1.2: the
+// key pair is made when the server's flight arrives (after its
+// ServerKeyExchange), and a resumption has no ECDHE and no signature.
+// Runs in rounds of its own (main.cpp), so its untimed mactls work never
+// sits between the peers' handshakes.
 #include "bench.h"
 #include "floor.h"
 
@@ -14,7 +18,11 @@ class FloorInSitu final : public BenchClient {
  public:
   explicit FloorInSitu(Floor* floor) : floor_(floor), inner_(make_mactls_client()) {}
   const char* name() const override { return "floor-in-situ"; }
-  bool setup(const Scenario& s, std::string* err) override { return inner_->setup(s, err); }
+  bool setup(const Scenario& s, std::string* err) override {
+    tls12_ = s.tls12;
+    return inner_->setup(s, err);
+  }
+  void set_host(const std::string& host) override { inner_->set_host(host); }
   void forget_tickets() override { inner_->forget_tickets(); }
   bool has_ticket() const override { return inner_->has_ticket(); }
 
@@ -22,8 +30,10 @@ class FloorInSitu final : public BenchClient {
     full_ = !inner_->has_ticket();
     feeds_ = 0;
     double ns = 0;
-    if (!floor_->ecdhe_keygen(&ns)) return false;
-    add(m, ns);
+    if (!tls12_) {
+      if (!floor_->ecdhe_keygen(&ns)) return false;
+      add(m, ns);
+    }
     CpuMeter untimed;
     return inner_->start(untimed, out);
   }
@@ -31,8 +41,14 @@ class FloorInSitu final : public BenchClient {
   bool feed(CpuMeter& m, const Bytes& in, Bytes& out) override {
     if (feeds_++ == 0) {  // the server's flight
       double ns = 0;
-      if (!floor_->ecdhe_shared(&ns)) return false;
-      add(m, ns);
+      if (tls12_ && full_) {
+        if (!floor_->ecdhe_keygen(&ns)) return false;
+        add(m, ns);
+      }
+      if (!tls12_ || full_) {
+        if (!floor_->ecdhe_shared(&ns)) return false;
+        add(m, ns);
+      }
       if (full_) {
         if (!floor_->signatures(&ns)) return false;
         add(m, ns);
@@ -44,6 +60,7 @@ class FloorInSitu final : public BenchClient {
 
   bool handshake_done() const override { return inner_->handshake_done(); }
   bool resumed() const override { return inner_->resumed(); }
+  Negotiated negotiated() const override { return inner_->negotiated(); }
   void finish(CpuMeter&) override {
     CpuMeter untimed;
     inner_->finish(untimed);
@@ -57,7 +74,7 @@ class FloorInSitu final : public BenchClient {
   }
   Floor* floor_;
   std::unique_ptr<BenchClient> inner_;
-  bool full_ = true;
+  bool full_ = true, tls12_ = false;
   int feeds_ = 0;
 };
 

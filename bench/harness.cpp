@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "bench.h"
@@ -34,13 +35,20 @@ std::vector<Scenario> all_scenarios() {
     uint16_t group, suite, cv_scheme;
     test::KeyKind key;
     const char* digest;
+    bool tls12;
   };
   static const Row kRows[] = {
-      {'a', "X25519 + ECDSA P-256 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0403, test::KeyKind::p256, "sha256"},
-      {'b', "secp384r1 + ECDSA P-384 chain + TLS_AES_256_GCM_SHA384", 0x0018, 0x1302, 0x0503, test::KeyKind::p384, "sha384"},
+      {'a', "X25519 + ECDSA P-256 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0403, test::KeyKind::p256,
+       "sha256", false},
+      {'b', "secp384r1 + ECDSA P-384 chain + TLS_AES_256_GCM_SHA384", 0x0018, 0x1302, 0x0503, test::KeyKind::p384,
+       "sha384", false},
       {'c', "X25519 + RSA-2048 chain (rsa_pss_rsae_sha256) + TLS_CHACHA20_POLY1305_SHA256", 0x001d, 0x1303, 0x0804,
-       test::KeyKind::rsa2048, "sha256"},
-      {'d', "X25519 + RSA-4096 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0804, test::KeyKind::rsa4096, "sha256"},
+       test::KeyKind::rsa2048, "sha256", false},
+      {'d', "X25519 + RSA-4096 chain + TLS_AES_128_GCM_SHA256", 0x001d, 0x1301, 0x0804, test::KeyKind::rsa4096, "sha256",
+       false},
+      // TLS 1.2: the ServerKeyExchange is signed with ecdsa_secp256r1_sha256.
+      {'g', "TLS 1.2: X25519 + ECDSA P-256 chain + ECDHE-ECDSA-AES128-GCM-SHA256 (RFC 5077 ticket)", 0x001d, 0xc02b,
+       0x0403, test::KeyKind::p256, "sha256", true},
   };
   std::vector<Scenario> out;
   for (const Row& r : kRows) {
@@ -52,6 +60,7 @@ std::vector<Scenario> all_scenarios() {
     s.cv_scheme = r.cv_scheme;
     s.key = r.key;
     s.digest = r.digest;
+    s.tls12 = r.tls12;
     out.push_back(s);
   }
   return out;
@@ -94,6 +103,25 @@ bool make_pki(test::Pki& pki, Scenario& s) {
   return !s.root_der.empty() && !s.leaf_der.empty();
 }
 
+bool make_host_f(test::Pki& pki, const Scenario& a, Scenario* f) {
+  *f = a;
+  f->id = 'f';
+  f->title = "a new host under the intermediate of (a)";
+  f->host = "f.bench.mactls.test";
+  test::CertSpec leaf;
+  leaf.name = f->leaf_name = std::string("bench-") + a.id + "-leaf-f";
+  leaf.key = a.key;
+  leaf.issuer = a.int_name;
+  leaf.dns_sans = {f->host};
+  leaf.digest = a.digest;
+  leaf.key_usage = "critical,digitalSignature";
+  if (!pki.issue(leaf)) return false;
+  f->chain_pem_path = pki.bundle_path(leaf.name + "-chain", {leaf.name, a.int_name});
+  f->key_path = pki.key_path(leaf.name);
+  f->leaf_der = pki.cert_der(leaf.name);
+  return !f->leaf_der.empty();
+}
+
 const char* group_openssl_name(uint16_t g) {
   switch (g) {
     case 0x001d: return "X25519";
@@ -108,6 +136,17 @@ const char* suite_openssl_name(uint16_t s) {
     case 0x1301: return "TLS_AES_128_GCM_SHA256";
     case 0x1302: return "TLS_AES_256_GCM_SHA384";
     case 0x1303: return "TLS_CHACHA20_POLY1305_SHA256";
+    case 0xc02b: return "ECDHE-ECDSA-AES128-GCM-SHA256";
+  }
+  return "?";
+}
+
+const char* suite_iana_name(uint16_t s) {
+  switch (s) {
+    case 0x1301: return "TLS_AES_128_GCM_SHA256";
+    case 0x1302: return "TLS_AES_256_GCM_SHA384";
+    case 0x1303: return "TLS_CHACHA20_POLY1305_SHA256";
+    case 0xc02b: return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
   }
   return "?";
 }
@@ -141,13 +180,19 @@ OpensslServer::~OpensslServer() {
 bool OpensslServer::init(const Scenario& s, std::string* err) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   m_->ctx = ctx;
-  bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) &&
-            SSL_CTX_set_ciphersuites(ctx, suite_openssl_name(s.suite)) &&
+  int version = s.tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+  bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, version) && SSL_CTX_set_max_proto_version(ctx, version) &&
+            (s.tls12 ? SSL_CTX_set_cipher_list(ctx, suite_openssl_name(s.suite))
+                     : SSL_CTX_set_ciphersuites(ctx, suite_openssl_name(s.suite))) &&
             SSL_CTX_set1_groups_list(ctx, group_openssl_name(s.group)) &&
             SSL_CTX_use_certificate_chain_file(ctx, s.chain_pem_path.c_str()) == 1 &&
             SSL_CTX_use_PrivateKey_file(ctx, s.key_path.c_str(), SSL_FILETYPE_PEM) == 1 &&
             SSL_CTX_set_num_tickets(ctx, 1);
   if (ok && s.cv_scheme == 0x0804) ok = SSL_CTX_set1_sigalgs_list(ctx, "rsa_pss_rsae_sha256");
+  if (ok && s.cv_scheme == 0x0403) ok = SSL_CTX_set1_sigalgs_list(ctx, "ecdsa_secp256r1_sha256");
+  // TLS 1.2: no session cache on the server, so a resumption can only be by
+  // the RFC 5077 ticket the server issued (tickets stay on by default).
+  if (ok && s.tls12) SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   if (!ok && err) *err = "server set-up: " + ossl_errors();
   return ok;
 }
@@ -195,7 +240,7 @@ void OpensslServer::end() {
 
 std::string OpensslServer::last_error() const { return m_->error; }
 
-HandshakeResult run_handshake(BenchClient& c, OpensslServer& server, bool want_resumed) {
+HandshakeResult run_handshake(BenchClient& c, OpensslServer& server, const Scenario& s, bool want_resumed) {
   HandshakeResult r;
   CpuMeter m;
   if (!want_resumed) c.forget_tickets();
@@ -207,6 +252,7 @@ HandshakeResult run_handshake(BenchClient& c, OpensslServer& server, bool want_r
   Bytes to_server, to_client;
   if (!c.start(m, to_server)) {
     r.error = c.last_error();
+    r.client_refused = true;
     c.finish(m);
     return r;
   }
@@ -222,6 +268,7 @@ HandshakeResult run_handshake(BenchClient& c, OpensslServer& server, bool want_r
     if (to_client.empty()) break;
     if (!c.feed(m, to_client, to_server)) {
       r.error = c.last_error();
+      r.client_refused = true;
       failed = true;
     }
   }
@@ -229,25 +276,77 @@ HandshakeResult run_handshake(BenchClient& c, OpensslServer& server, bool want_r
   r.client_resumed = c.resumed();
   r.server_resumed = server.reused();
   bool server_done = server.handshake_done();
+  BenchClient::Negotiated got;
+  std::string extra;
+  if (client_done && !failed) {
+    got = c.negotiated();
+    extra = c.extra_check();
+  }
   c.finish(m);
   server.end();
   r.client_ns = double(m.total_ns) - meter_overhead_ns() * m.spans;
   if (failed) return r;
+  const std::string who = std::string(c.name()) + " (scenario " + s.id + "): ";
   if (!client_done || !server_done) {
-    if (r.error.empty()) r.error = std::string(c.name()) + ": handshake did not complete";
+    if (r.error.empty()) r.error = who + "handshake did not complete";
     return r;
   }
   if (r.client_resumed != want_resumed || r.server_resumed != want_resumed) {
-    r.error = std::string(c.name()) + ": resumed client=" + std::to_string(r.client_resumed) +
+    r.error = who + "resumed client=" + std::to_string(r.client_resumed) +
               " server=" + std::to_string(r.server_resumed) + ", wanted " + std::to_string(want_resumed);
     return r;
   }
+  // The client's own account of what it negotiated must be the scenario's.
+  auto hex = [](uint16_t v) {
+    char b[8];
+    snprintf(b, sizeof b, "%04x", v);
+    return std::string(b);
+  };
+  const uint16_t want_version = s.tls12 ? 0x0303 : 0x0304;
+  const bool key_exchange = !(s.tls12 && want_resumed);  // a 1.2 resumption has no ECDHE
+  if (got.version != want_version) {
+    r.error = who + "negotiated version " + hex(got.version) + ", scenario " + hex(want_version);
+    return r;
+  }
+  if (got.suite != s.suite) {
+    r.error = who + "negotiated suite " + hex(got.suite) + ", scenario " + hex(s.suite);
+    return r;
+  }
+  if (key_exchange && got.group != s.group) {
+    r.error = who + "negotiated group " + hex(got.group) + ", scenario " + hex(s.group);
+    return r;
+  }
+  if (!want_resumed && got.sig_scheme != 0 && got.sig_scheme != s.cv_scheme) {
+    r.error = who + "server signature scheme " + hex(got.sig_scheme) + ", scenario " + hex(s.cv_scheme);
+    return r;
+  }
+  if (!extra.empty()) {
+    r.error = who + extra;
+    return r;
+  }
   if (!c.has_ticket()) {
-    r.error = std::string(c.name()) + ": no ticket received";
+    r.error = who + "no ticket received";
     return r;
   }
   r.ok = true;
   return r;
+}
+
+bool refuses_wrong_host(BenchClient& c, OpensslServer& server, const Scenario& s, std::string* err) {
+  c.set_host(wrong_host());
+  HandshakeResult r = run_handshake(c, server, s, false);
+  c.set_host(s.host);
+  c.forget_tickets();
+  if (r.ok) {
+    *err = std::string(c.name()) + " (scenario " + s.id + ") accepted the server's certificate for " + wrong_host();
+    return false;
+  }
+  if (!r.client_refused) {
+    *err = std::string(c.name()) + " (scenario " + s.id + "), wrong-host control: failed, but not in the client: " +
+           r.error;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace mactls::bench

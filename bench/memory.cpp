@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     for (int c = 0; c < 2; ++c) {
       printf("%s\n    {\"scenario\": \"%c\", \"kind\": \"%s\", \"peak_heap\": %zu, \"allocations\": %zu, "
              "\"held_after\": %zu, \"phases\": {",
-             first ? "" : ",", t.scenario, c ? "resumed" : "full", peak[c], allocs[c], leaked[c]);
+             first ? "" : ",", t.scenario, t.kind(c), peak[c], allocs[c], leaked[c]);
       first = false;
       for (size_t i = 0; i < phases[c].size(); ++i)
         printf("%s\"%s\": %zu", i ? ", " : "", phases[c][i].name.c_str(), phases[c][i].live);

@@ -7,6 +7,7 @@
 #include "mactls/client.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
+#include "mactls/verify_cache.h"
 
 namespace mactls::bench {
 namespace {
@@ -54,6 +55,9 @@ bool Transcript::load(const std::string& path, std::string* err) {
     else if (key == "host") host = value;
     else if (key == "port") port = uint16_t(std::stoul(value));
     else if (key == "unix_time") unix_time = std::stoll(value);
+    else if (key == "mode") mode = value;
+    else if (key == "host1") host1 = value;
+    else if (key == "versions") tls12 = value == "0303";
     else if (key == "suites") suites = codes(value);
     else if (key == "groups") groups = codes(value);
     else if (key == "anchor") {
@@ -87,7 +91,18 @@ bool Transcript::load(const std::string& path, std::string* err) {
     *err = "incomplete transcript";
     return false;
   }
+  if (mode != "resumption" && mode != "chain_cache" && mode != "issuer_cache") {
+    *err = "unknown mode " + mode;
+    return false;
+  }
   return true;
+}
+
+const char* Transcript::kind(int c) const {
+  if (c == 0) return "full";
+  if (mode == "chain_cache") return "e (chain cache)";
+  if (mode == "issuer_cache") return "f (issuer cache)";
+  return "resumed";
 }
 
 bool replay(const Transcript& t, const ReplayHooks& hooks, std::string* err) {
@@ -99,18 +114,27 @@ bool replay(const Transcript& t, const ReplayHooks& hooks, std::string* err) {
   ManualClock clock(t.unix_time, 1000);
   FixedRandom random;
   MemoryTicketStore store;
+  VerifyCache cache;
+  const bool caches = t.mode != "resumption";
   ClientConfig cfg;
   cfg.trust = &trust;
   cfg.tickets = &store;
   cfg.random = &random;
   cfg.clock = &clock;
-  cfg.cipher_suites = t.suites;
+  cfg.verify_cache = caches ? &cache : nullptr;
+  if (t.tls12) {
+    cfg.min_version = cfg.max_version = 0x0303;
+    cfg.tls12_cipher_suites = t.suites;
+  } else {
+    cfg.cipher_suites = t.suites;
+  }
   cfg.groups = t.groups;
   cfg.key_share_groups = t.groups;
   for (int c = 0; c < 2; ++c) {
     if (c) clock.advance_ms(1000);
+    if (c && caches) store.clear();  // e and f: no ticket
     if (hooks.before_connection) hooks.before_connection(c);
-    auto client = std::make_unique<Client>(cfg, t.host, t.port);
+    auto client = std::make_unique<Client>(cfg, c && !t.host1.empty() ? t.host1 : t.host, t.port);
     if (hooks.after_step) hooks.after_step(c, "created");
     std::vector<uint8_t> out;
     if (!client->start(out).is_ok()) {
@@ -147,8 +171,18 @@ bool replay(const Transcript& t, const ReplayHooks& hooks, std::string* err) {
       if (hooks.after_step) hooks.after_step(c, ++feeds == 1 ? "server flight" : "tickets");
       if (!expect_output("feed")) return false;
     }
-    if (!client->is_open() || client->info().resumed != (c == 1)) {
-      *err = c ? "the second connection did not resume" : "the first connection did not end open";
+    if (!client->is_open() || client->info().resumed != (c == 1 && !caches)) {
+      *err = c ? "the second connection did not end as it should (resumed, or full for e and f)"
+               : "the first connection did not end open";
+      return false;
+    }
+    const ConnectionInfo& ci = client->info();
+    if (c == 1 && t.mode == "chain_cache" && !ci.chain_cache_hit) {
+      *err = "scenario e: the verified-chain cache did not hit";
+      return false;
+    }
+    if (c == 1 && t.mode == "issuer_cache" && (ci.chain_cache_hit || ci.cert_signatures_cached != 1)) {
+      *err = "scenario f: not exactly one issuer signature from the cache";
       return false;
     }
     client.reset();

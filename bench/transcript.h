@@ -22,7 +22,18 @@ struct Transcript {
   int64_t unix_time = 0;
   std::vector<uint16_t> suites, groups;
   std::vector<uint8_t> anchor;
-  std::vector<Step> conn[2];  ///< [0] full, [1] resumed
+  std::vector<Step> conn[2];  ///< [0] full, [1] resumed (or the e / f connection)
+  /// What the second connection is: "resumption" (a ticket, the default),
+  /// "chain_cache" (scenario e: the same host, no ticket, the verified-chain
+  /// cache filled by the first) or "issuer_cache" (scenario f: host1, under
+  /// the first host's intermediate, the issuer-signature cache filled by the
+  /// first connection).
+  std::string mode = "resumption";
+  std::string host1;  ///< the second connection's host, if not `host`
+  bool tls12 = false;  ///< "versions 0303": TLS 1.2 only; `suites` are 1.2 suites
+
+  /// "full", then "resumed", "e (chain cache)" or "f (issuer cache)".
+  const char* kind(int c) const;
 
   bool load(const std::string& path, std::string* err);
 };

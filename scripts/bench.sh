@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The mactls benchmark: full vs resumed handshakes against OpenSSL, GnuTLS
-# and wolfSSL clients and the nettle floor (client CPU, in-process OpenSSL
-# server), mactls' cost by phase, heap per connection and per ticket, library
-# size, end-to-end fetches against openssl s_server on loopback, and the
-# emulated G3 (PowerPC 750 under qemu: unit tests and instruction counts).
+# The mactls benchmark: full and resumed (warm: the headline; and cold)
+# handshakes against OpenSSL, GnuTLS and wolfSSL clients and the nettle
+# floors (client CPU, in-process OpenSSL server; scenarios a-d in TLS 1.3,
+# g in TLS 1.2; e and f, mactls with its verification caches warm), after a
+# wrong-host control every client must pass; mactls' cost by phase, heap per
+# connection and per ticket, library size, end-to-end fetches against
+# openssl s_server on loopback, and the emulated G3 (PowerPC 750 under qemu:
+# unit tests and instruction counts, a-g).
 # Writes bench/RESULTS.md and bench/results.png.
 #
 #   bash scripts/bench.sh                 # everything (first run builds the PowerPC toolchain: ~15 min)
 #   bash scripts/bench.sh --no-ppc        # skip the emulated G3
 #   bash scripts/bench.sh --rounds 100    # fewer interleaved rounds (default 400)
-#   bash scripts/bench.sh --record        # also re-record bench/transcripts/ (new PKI, new bytes)
+#   bash scripts/bench.sh --record        # also re-record bench/transcripts/a-g (new PKI, new bytes)
 #
 # Works on a fresh Debian bookworm machine as root: installs what is missing.
 set -euo pipefail
@@ -24,7 +27,7 @@ while [ $# -gt 0 ]; do
     --no-ppc) ppc=0 ;;
     --record) record=1 ;;
     --rounds) rounds=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -51,7 +54,7 @@ if [ "$record" = 1 ]; then
   "$bin/mactls_record_transcripts" bench/transcripts
 fi
 
-echo "== handshakes ($rounds interleaved rounds; a few minutes)"
+echo "== handshakes ($rounds interleaved rounds, scenarios a-d, e and f in a's rounds, g; several minutes)"
 "$bin/mactls_bench" --rounds "$rounds" --json "$out/handshakes.json"
 
 echo "== the worst Certificate message"

@@ -6,7 +6,8 @@
 // operations of the scenario the same way.
 //
 //   count_handshakes TRANSCRIPT
-//   markers: 1/2 full connection, 3/4 resumed connection
+//   markers: 1/2 the full connection, 3/4 the second one: resumed (a-d, g),
+//   or full with a verification cache warm (e, f; transcript.h)
 #include <cstdio>
 
 #include "../transcript.h"
@@ -33,6 +34,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "replay of %s failed: %s\n", argv[1], err.c_str());
     return 1;
   }
-  std::printf("replay %c: byte-exact, full then resumed\n", t.scenario);
+  std::printf("replay %c: byte-exact, full then %s\n", t.scenario, t.kind(1));
   return 0;
 }

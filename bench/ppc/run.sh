@@ -70,7 +70,7 @@ count() {  # binary args... → the plugin's "marker N COUNT" lines
   qemu-ppc -cpu 750 -plugin "$root/libinsn_count.so,marker=$addr" -d plugin "$bin" "$@" 2>&1
 }
 : > "$root/counts.txt"
-for s in a b c d; do
+for s in a b c d e f g; do
   echo "scenario $s" >> "$root/counts.txt"
   count "$root/count_handshakes" bench/transcripts/$s.txt >> "$root/counts.txt"
 done
