@@ -385,9 +385,12 @@ int mactls_conn_set_offer_resumption(mactls_conn* conn, int offer);
  * bad ALPN, ...) fails here with origin USAGE before any transport call.
  * Then starts the connect: the POSIX transport resolves the host name
  * (this BLOCKS for the DNS lookup) and starts a non-blocking TCP connect;
- * a host transport gets connect_start(). Returns the new state:
- * CONNECTING (or HANDSHAKING), or FAILED. Calling it twice changes
- * nothing. NULL: FAILED. */
+ * a host transport gets connect_start(). While the connect runs, the
+ * ClientHello and its key pair are made (so the key generation hides
+ * behind the round trip); a failure making them (the entropy callback
+ * failed) ends the connection here, before a byte is sent. Returns the
+ * new state: CONNECTING (or HANDSHAKING), or FAILED. Calling it twice
+ * changes nothing. NULL: FAILED. */
 mactls_state mactls_conn_start(mactls_conn* conn);
 /** One non-blocking step (connect, flush, receive, deadlines). Returns the
  * state; stores the events of this step in *events when events is not NULL.
