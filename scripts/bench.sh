@@ -46,7 +46,7 @@ cmake -S "$here" -B build-bench -DCMAKE_BUILD_TYPE=Release -DMACTLS_BUILD_BENCH=
   { cat build-bench.configure.log; exit 1; }
 echo "== build"
 cmake --build build-bench -j"$jobs" --target mactls mactls_bench mactls_bench_memory mactls_bench_e2e mactls_record_transcripts \
-  mactls_bench_worst_certificate
+  mactls_bench_worst_certificate mactls_bench_connect_delay
 bin=build-bench/bench
 
 if [ "$record" = 1 ]; then
@@ -59,6 +59,9 @@ echo "== handshakes ($rounds interleaved rounds, scenarios a-d, e and f in a's r
 
 echo "== the worst Certificate message"
 "$bin/mactls_bench_worst_certificate" --rounds 50 > "$out/worst_certificate.md"
+
+echo "== the key share made while TCP connects (20 ms emulated connect)"
+"$bin/mactls_bench_connect_delay" --rounds 40 > "$out/connect_delay.md"
 
 echo "== memory"
 "$bin/mactls_bench_memory" bench/transcripts/*.txt > "$out/memory.json"

@@ -69,6 +69,12 @@ using KeyLogFn = std::function<void(const char* label, const uint8_t* client_ran
 struct ClientConfig {
   const TrustStore* trust = nullptr;        ///< required: anchors for chain validation
   TicketStore* tickets = nullptr;           ///< resumption store; nullptr disables resumption
+  /// false: a full handshake that still keeps what it earns. The engine
+  /// takes and offers no TLS 1.3 ticket and no TLS 1.2 session from
+  /// `tickets`, but stores the tickets (and the 1.2 session) the server
+  /// issues, as usual. For a per-connection choice copy the config (or use
+  /// ConnectionOptions::offer_resumption).
+  bool offer_resumption = true;
   /// Verified-chain and issuer-signature caches shared by connections
   /// (mactls/verify_cache.h); nullptr turns both off.
   VerifyCache* verify_cache = nullptr;
@@ -171,6 +177,15 @@ class Client {
   /// into `out`. Call once. Fails (origin local, nothing written) when the
   /// RandomSource reports failed() after drawing the hello's randomness.
   Status start(std::vector<uint8_t>& out);
+
+  /// Gives up a ClientHello that start() made but the caller never sent
+  /// (its connect failed, timed out or was abandoned): a ticket taken for
+  /// it goes back into ClientConfig::tickets — it was never on the wire,
+  /// so it is still unused (RFC 8446 §C.4 forbids only a second offer) —
+  /// and every secret (the key pair above all) is wiped as by close();
+  /// the state becomes closed. Only before any input was fed; otherwise,
+  /// and in any state but handshaking, it changes nothing.
+  void withdraw();
 
   /// The usage errors start() would report (no trust anchors, unknown or
   /// inconsistent suites/groups/key shares, bad ALPN names), without

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -116,6 +117,9 @@ enum ConnEvent : uint32_t {
   kEventWritable = 1u << 3,       ///< level: Write() would accept at least one byte now
   kEventClosed = 1u << 4,         ///< edge: the connection reached closed
   kEventFailed = 1u << 5,         ///< edge: the connection reached failed
+  /// edge: this connection stored a TLS 1.3 ticket or a TLS 1.2 session in
+  /// ClientConfig::tickets (see ConnectionOptions::on_ticket_stored)
+  kEventTicketStored = 1u << 6,
 };
 
 /// Knobs of the adapter (the engine's own limits are in ClientConfig).
@@ -158,6 +162,27 @@ struct ConnectionOptions {
   /// A connection that makes a full handshake leads whenever `gate` is set.
   ResumptionGate* gate = nullptr;
   uint32_t wait_for_leader_ms = 0;  ///< longest hold of the ClientHello for a leader; 0 = never hold
+  /// Make the ClientHello — above all its key pair, the costly part on a
+  /// G3 — while the TCP connect is in progress, right after Start() has
+  /// begun it, so the key generation hides behind the round trip and the
+  /// hello leaves in the Pump() that sees the connect complete. One key
+  /// pair per connection, never reused, wiped as always. A hello that never
+  /// leaves (the connect fails, times out or is closed) gives its ticket
+  /// back to the store unused (Client::withdraw). A connection that will
+  /// wait for a leader (gate) makes its hello when the wait ends, with the
+  /// leader's ticket. false: make it only once the connect has completed.
+  bool hello_while_connecting = true;
+  /// false: a full handshake that still keeps what it earns — no ticket or
+  /// TLS 1.2 session is taken or offered, but those the server issues are
+  /// stored (ClientConfig::offer_resumption, for this connection only).
+  /// Such a connection never waits for a leader.
+  bool offer_resumption = true;
+  /// Called from Pump() once for each TLS 1.3 ticket or TLS 1.2 session
+  /// this connection has stored in ClientConfig::tickets (the store already
+  /// holds it); `version` is 0x0304 or 0x0303. The same edge is reported as
+  /// kEventTicketStored. The callback must not Dispose() or destroy the
+  /// connection; empty = no call.
+  std::function<void(uint16_t version)> on_ticket_stored;
 };
 
 /// Who is in a full handshake to which (host, port, partition), for
@@ -240,9 +265,11 @@ class Connection {
   /// idle → connecting (or failed). Resolves the name (may block: see
   /// make_posix_transport) and starts the connect. A config the engine
   /// would refuse (Client::check_config(): no trust anchors, ...) fails
-  /// first, with origin usage, before the transport is touched. Calling it
-  /// in any other state is a usage error that changes nothing. Returns the
-  /// failure, if any.
+  /// first, with origin usage, before the transport is touched. While the
+  /// connect runs it makes the ClientHello (ConnectionOptions::
+  /// hello_while_connecting); a failure doing so (no entropy, a hello the
+  /// config makes too long) is returned here. Calling it in any other state
+  /// is a usage error that changes nothing. Returns the failure, if any.
   Status Start();
 
   /// One non-blocking step: advance the connect, flush pending output, then
@@ -303,6 +330,9 @@ class Connection {
 
   void on_connect_status(ConnectStatus cs);
   void start_engine();
+  bool will_wait_for_leader() const;
+  void withdraw_unsent_hello();
+  void note_tickets();
   void check_wait();
   void release_lead();
   void flush();
@@ -343,6 +373,8 @@ class Connection {
   bool waiting_ = false;      // ClientHello held for a leader
   bool leading_ = false;      // in opt_.gate as the leader of gate_key_
   uint64_t wait_since_ms_ = 0;
+  bool hello_built_ = false;  // engine_->start() made the ClientHello
+  uint32_t tickets_noted_ = 0;  // engine tickets_stored already reported
 };
 
 // ---------------------------------------------------------- display names

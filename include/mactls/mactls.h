@@ -111,15 +111,16 @@ typedef enum mactls_state {
 } mactls_state;
 
 /** Event bits reported by mactls_conn_pump(). CONNECTED, HANDSHAKE_DONE,
- * CLOSED and FAILED are edges, each reported by one pump; READABLE and
- * WRITABLE are levels, true when that pump returned. */
+ * CLOSED, FAILED and TICKET_STORED are edges, each reported by one pump;
+ * READABLE and WRITABLE are levels, true when that pump returned. */
 typedef enum mactls_event {
   MACTLS_EVENT_CONNECTED = 1,
   MACTLS_EVENT_HANDSHAKE_DONE = 2,
   MACTLS_EVENT_READABLE = 4,
   MACTLS_EVENT_WRITABLE = 8,
   MACTLS_EVENT_CLOSED = 16,
-  MACTLS_EVENT_FAILED = 32
+  MACTLS_EVENT_FAILED = 32,
+  MACTLS_EVENT_TICKET_STORED = 64 /**< a ticket (TLS 1.3) or session (TLS 1.2) went into the store */
 } mactls_event;
 
 /** Where a failure came from (mirror mactls::ErrorOrigin). */
@@ -363,13 +364,33 @@ int mactls_conn_set_dial(mactls_conn* conn, const char* dial_host, mactls_u16 di
  * mactls_conn_start(). Returns 0, or -1 (NULL arguments or already
  * started). */
 int mactls_conn_set_partition(mactls_conn* conn, const char* partition);
+/** Called once for each TLS 1.3 ticket or TLS 1.2 session `conn` has
+ * stored in the config's ticket store (the store already holds it), from
+ * inside the mactls_conn_pump() that stored it; `version` is 0x0304 or
+ * 0x0303. The pump also reports MACTLS_EVENT_TICKET_STORED. The callback
+ * must not dispose `conn`. */
+typedef void (*mactls_ticket_stored_fn)(void* user, mactls_conn* conn, mactls_u16 version);
+/** Sets (fn non-NULL) or removes (fn NULL) the ticket-stored callback of
+ * this connection; `user` is passed back as is. Only before
+ * mactls_conn_start(). Returns 0, or -1 (NULL conn or already started). */
+int mactls_conn_set_ticket_callback(mactls_conn* conn, mactls_ticket_stored_fn fn, void* user);
+/** offer = 0: a full handshake that still keeps what it earns — no stored
+ * ticket or TLS 1.2 session is taken or offered, but those the server
+ * issues are stored as usual (for a fresh authentication of the server
+ * while keeping later visits fast). offer = 1 (the default): resume when a
+ * ticket is there. Only before mactls_conn_start(). Returns 0, or -1 (NULL
+ * conn or already started). */
+int mactls_conn_set_offer_resumption(mactls_conn* conn, int offer);
 /** Checks the config first: one the engine would refuse (no trust anchors,
  * bad ALPN, ...) fails here with origin USAGE before any transport call.
  * Then starts the connect: the POSIX transport resolves the host name
  * (this BLOCKS for the DNS lookup) and starts a non-blocking TCP connect;
- * a host transport gets connect_start(). Returns the new state:
- * CONNECTING (or HANDSHAKING), or FAILED. Calling it twice changes
- * nothing. NULL: FAILED. */
+ * a host transport gets connect_start(). While the connect runs, the
+ * ClientHello and its key pair are made (so the key generation hides
+ * behind the round trip); a failure making them (the entropy callback
+ * failed) ends the connection here, before a byte is sent. Returns the
+ * new state: CONNECTING (or HANDSHAKING), or FAILED. Calling it twice
+ * changes nothing. NULL: FAILED. */
 mactls_state mactls_conn_start(mactls_conn* conn);
 /** One non-blocking step (connect, flush, receive, deadlines). Returns the
  * state; stores the events of this step in *events when events is not NULL.

@@ -63,6 +63,7 @@ static_assert(uint32_t(mactls::kEventReadable) == MACTLS_EVENT_READABLE, "event 
 static_assert(uint32_t(mactls::kEventWritable) == MACTLS_EVENT_WRITABLE, "event mirror");
 static_assert(uint32_t(mactls::kEventClosed) == MACTLS_EVENT_CLOSED, "event mirror");
 static_assert(uint32_t(mactls::kEventFailed) == MACTLS_EVENT_FAILED, "event mirror");
+static_assert(uint32_t(mactls::kEventTicketStored) == MACTLS_EVENT_TICKET_STORED, "event mirror");
 static_assert(int(mactls::ErrorOrigin::none) == MACTLS_ORIGIN_NONE, "origin mirror");
 static_assert(int(mactls::ErrorOrigin::local) == MACTLS_ORIGIN_LOCAL, "origin mirror");
 static_assert(int(mactls::ErrorOrigin::peer) == MACTLS_ORIGIN_PEER, "origin mirror");
@@ -470,6 +471,26 @@ int mactls_conn_set_partition(mactls_conn* conn, const char* partition) {
   if (!conn || !partition) return -1;
   if (conn->conn->state() != mactls::ConnState::idle) return -1;
   conn->options.partition = partition;
+  make_connection(*conn);  // nothing has been called on the idle one
+  return 0;
+}
+
+int mactls_conn_set_ticket_callback(mactls_conn* conn, mactls_ticket_stored_fn fn, void* user) {
+  if (!conn) return -1;
+  if (conn->conn->state() != mactls::ConnState::idle) return -1;
+  if (fn) {
+    conn->options.on_ticket_stored = [fn, user, conn](uint16_t version) { fn(user, conn, version); };
+  } else {
+    conn->options.on_ticket_stored = nullptr;
+  }
+  make_connection(*conn);  // nothing has been called on the idle one
+  return 0;
+}
+
+int mactls_conn_set_offer_resumption(mactls_conn* conn, int offer) {
+  if (!conn) return -1;
+  if (conn->conn->state() != mactls::ConnState::idle) return -1;
+  conn->options.offer_resumption = offer != 0;
   make_connection(*conn);  // nothing has been called on the idle one
   return 0;
 }

@@ -14,6 +14,7 @@ class ClientEngine final : public Engine {
       : client_(config, std::move(name), port, std::move(partition)) {}
   Status check_config() const override { return client_.check_config(); }
   Status start(std::vector<uint8_t>& out) override { return client_.start(out); }
+  void withdraw() override { client_.withdraw(); }
   Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) override {
     return client_.feed(in, len, consumed, out);
   }
@@ -42,7 +43,14 @@ std::unique_ptr<Connection> Connection::New(const ClientConfig& config,
                                             std::unique_ptr<Transport> transport,
                                             std::string host, uint16_t port,
                                             ConnectionOptions options) {
-  std::unique_ptr<Engine> engine = make_client_engine(config, host, port, options.partition);
+  std::unique_ptr<Engine> engine;
+  if (options.offer_resumption) {
+    engine = make_client_engine(config, host, port, options.partition);
+  } else {
+    ClientConfig full = config;  // this connection only: Client copies it anyway
+    full.offer_resumption = false;
+    engine = make_client_engine(full, host, port, options.partition);
+  }
   return NewWithEngine(std::move(engine), std::move(transport), std::move(host), port,
                        std::move(options), config.clock);
 }

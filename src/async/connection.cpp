@@ -112,8 +112,32 @@ Status Connection::Start() {
   state_ = ConnState::connecting;
   const std::string& h = opt_.dial_host.empty() ? host_ : opt_.dial_host;
   const uint16_t p = opt_.dial_port ? opt_.dial_port : port_;
-  on_connect_status(transport_->open(h, p));
+  const ConnectStatus cs = transport_->open(h, p);
+  if (cs == ConnectStatus::in_progress && opt_.hello_while_connecting && !will_wait_for_leader()) {
+    // The SYN is on its way: make the key pair and the ClientHello while
+    // the round trip runs (issue 14); the first Pump() after the connect
+    // completes sends it. A failure here (entropy, a host name too long
+    // for the hello) is reported by Start(), as it would have been by the
+    // Pump that saw the connect.
+    start_engine();
+    if (state_ == ConnState::failed) return error_;
+  }
+  on_connect_status(cs);
   return error_;
+}
+
+// A connection that would hold its hello for a leader must not build it
+// without the leader's ticket: it builds it when the wait ends.
+bool Connection::will_wait_for_leader() const {
+  return opt_.gate && opt_.wait_for_leader_ms && opt_.offer_resumption && opt_.gate->leading(gate_key_);
+}
+
+// A ClientHello made during the connect that never reached the transport:
+// its ticket goes back to the store and its key pair is wiped.
+void Connection::withdraw_unsent_hello() {
+  if (!hello_built_ || !engine_ || stats_.wire_bytes_sent != 0) return;
+  hello_built_ = false;
+  engine_->withdraw();
 }
 
 void Connection::on_connect_status(ConnectStatus cs) {
@@ -131,7 +155,11 @@ void Connection::on_connect_status(ConnectStatus cs) {
       stats_.connected_ms = clock_->monotonic_ms();
       pending_events_ |= kEventConnected;
       state_ = ConnState::handshaking;
-      if (opt_.gate && opt_.wait_for_leader_ms && opt_.gate->leading(gate_key_)) {
+      // A hello made during the connect goes out now (in this Pump). In a
+      // rare race (another thread took the lead meanwhile) it already
+      // holds whatever ticket there was: waiting would gain nothing.
+      if (hello_built_) return;
+      if (will_wait_for_leader()) {
         // Another connection to this host is in a full handshake: its
         // tickets are worth a short wait (issue: page-load bursts).
         waiting_ = true;
@@ -146,13 +174,17 @@ void Connection::on_connect_status(ConnectStatus cs) {
 }
 
 void Connection::start_engine() {
-  // The ClientHello is made only now, so a failed connect never uses up
-  // a ticket and the ticket age it carries is not stale (RFC 8446 §4.2.11.1).
+  // Made while connecting (hello_while_connecting) or once connected. A
+  // hello that never leaves returns its ticket (withdraw_unsent_hello), so
+  // a failed connect never uses one up; the ticket age it carries is at
+  // most the connect time short (RFC 8446 §4.2.11.1 — servers check it
+  // only for 0-RTT, which mactls does not send).
   Status s = engine_->start(out_);
   if (!s) {
     fail_engine();
     return;
   }
+  hello_built_ = true;
   // A full handshake leads: others to the same key may wait for its tickets.
   if (opt_.gate && !engine_->info().ticket_offered && opt_.gate->try_lead(gate_key_, this)) {
     leading_ = true;
@@ -295,12 +327,24 @@ bool Connection::feed_pending() {
     std::memmove(in_.data(), in_.data() + used, in_len_ - used);
     in_len_ -= used;
   }
+  note_tickets();  // a ticket stored before a failure is in the store all the same
   if (!s) {
     fail_engine();
     return false;
   }
   if (stats_.first_byte_ms == 0 && engine_->readable() > 0) stats_.first_byte_ms = clock_->monotonic_ms();
   return true;
+}
+
+// Tickets are stored only while the engine is fed: each new one is an edge
+// and a call of on_ticket_stored.
+void Connection::note_tickets() {
+  const ConnectionInfo& i = engine_->info();
+  while (tickets_noted_ < i.tickets_stored) {
+    ++tickets_noted_;
+    pending_events_ |= kEventTicketStored;
+    if (opt_.on_ticket_stored) opt_.on_ticket_stored(i.version ? i.version : uint16_t(0x0304));
+  }
 }
 
 void Connection::on_eof() {
@@ -421,6 +465,7 @@ void Connection::reach_closed() {
 
 void Connection::release_io() {
   release_lead();  // a failed or closed leader releases its followers at once
+  withdraw_unsent_hello();
   if (transport_) transport_->close();
   secure_wipe(out_);
   out_pos_ = 0;

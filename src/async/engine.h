@@ -26,6 +26,8 @@ class Engine {
   /// Client::check_config(); a scripted engine has nothing to check.
   virtual Status check_config() const { return Status::ok(); }
   virtual Status start(std::vector<uint8_t>& out) = 0;
+  /// Client::withdraw(): the ClientHello from start() was never sent.
+  virtual void withdraw() {}
   virtual Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) = 0;
   virtual Status write(const uint8_t* data, size_t len, std::vector<uint8_t>& out) = 0;
   virtual size_t read(uint8_t* buf, size_t cap) = 0;

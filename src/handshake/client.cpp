@@ -242,8 +242,10 @@ Status Client::Impl::start(Bytes& out) {
     return err;
   }
   compute_ticket_key();
-  take_ticket();
-  find_session12();
+  if (cfg.offer_resumption) {  // false: a full handshake; what it earns is still stored
+    take_ticket();
+    find_session12();
+  }
   if (have_session12 && session12.identity.empty()) {
     // Resumption by session id (RFC 5246 §7.4.1.2): the id goes in the
     // ClientHello. With an RFC 5077 ticket our own random id stays, and the
@@ -257,6 +259,21 @@ Status Client::Impl::start(Bytes& out) {
   if (!s.is_ok()) return fail(s, out);
   expect = Expect::server_hello;
   return Status::ok();
+}
+
+// The first ClientHello was made but never sent (the async layer builds it
+// while TCP connects): its ticket was not offered to anyone, so it returns
+// to the store for a later connection; the TLS 1.2 session was only looked
+// at (find_tls12), so it is still there. Then everything is wiped.
+void Client::Impl::withdraw() {
+  if (state != State::handshaking || expect != Expect::server_hello || hrr_seen) return;
+  if (have_ticket && cfg.tickets) cfg.tickets->insert(ticket_key, std::move(ticket));
+  have_ticket = false;
+  info.ticket_offered = false;
+  info.tls12_session_offered = false;
+  state = State::closed;
+  expect = Expect::none;
+  wipe_all();
 }
 
 // Builds and sends ClientHello (1 or 2). With a ticket, pre_shared_key
@@ -858,6 +875,7 @@ Client::~Client() = default;
 
 Status Client::start(std::vector<uint8_t>& out) { return impl_->start(out); }
 Status Client::check_config() const { return impl_->check_config(); }
+void Client::withdraw() { impl_->withdraw(); }
 Status Client::feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) {
   size_t dummy;
   return impl_->feed(in, len, consumed ? consumed : &dummy, out);

@@ -135,6 +135,7 @@ struct Client::Impl {
   // --- operations
   Status check_config() const;
   Status start(Bytes& out);
+  void withdraw();
   Status feed(const uint8_t* in, size_t len, size_t* consumed, Bytes& out);
   Status write(const uint8_t* data, size_t len, Bytes& out);
   Status close(Bytes& out);

@@ -191,9 +191,27 @@ static void test_refused_port(const char* dir, int have_pki) {
 
 /* ------------------------------------------- live openssl s_server (optional) */
 
+/* What the ticket-stored callback saw. */
+struct ticket_calls {
+  int count;
+  mactls_u16 version;
+  mactls_conn* expected;
+  int other_conn; /* calls naming another connection */
+};
+
+static void on_ticket_stored(void* user, mactls_conn* conn, mactls_u16 version) {
+  struct ticket_calls* t = (struct ticket_calls*)user;
+  ++t->count;
+  t->version = version;
+  if (conn != t->expected) ++t->other_conn;
+}
+
 /* One HTTP exchange with s_server -www; returns 1 when the handshake and
- * the response worked, filling *info. `store` decides resumption. */
-static int fetch_once(mactls_config* cfg, uint16_t port, mactls_info* info, char* err, size_t errlen) {
+ * the response worked, filling *info. The config's store decides
+ * resumption unless `offer` is 0; with `calls`, the ticket-stored callback
+ * is set and *events gets every event seen. */
+static int fetch_with(mactls_config* cfg, uint16_t port, int offer, struct ticket_calls* calls,
+                      uint32_t* events, mactls_info* info, char* err, size_t errlen) {
   static const char req[] = "GET / HTTP/1.0\r\n\r\n";
   char resp[8192];
   size_t got = 0, sent = 0;
@@ -201,7 +219,14 @@ static int fetch_once(mactls_config* cfg, uint16_t port, mactls_info* info, char
   int i;
   mactls_conn* c = mactls_conn_new(cfg, "localhost", port);
   if (!c) return 0;
+  if (!offer) CHECK(mactls_conn_set_offer_resumption(c, 0) == 0);
+  if (calls) {
+    calls->expected = c;
+    CHECK(mactls_conn_set_ticket_callback(c, on_ticket_stored, calls) == 0);
+  }
   mactls_conn_start(c);
+  CHECK(mactls_conn_set_ticket_callback(c, on_ticket_stored, calls) == -1); /* only before start */
+  CHECK(mactls_conn_set_offer_resumption(c, 1) == -1);
   for (i = 0; i < 4000; ++i) {
     uint32_t ev = 0;
     mactls_state s = mactls_conn_pump(c, &ev);
@@ -216,10 +241,15 @@ static int fetch_once(mactls_config* cfg, uint16_t port, mactls_info* info, char
     if (!(ev & MACTLS_EVENT_READABLE)) c_sleep_ms(2);
   }
   resp[got] = 0;
+  if (events) *events = seen;
   mactls_conn_info(c, info);
   snprintf(err, errlen, "%s", mactls_conn_last_error(c));
   mactls_conn_dispose(c);
   return (seen & MACTLS_EVENT_HANDSHAKE_DONE) && c_contains(resp, "HTTP/1.0 200 ok");
+}
+
+static int fetch_once(mactls_config* cfg, uint16_t port, mactls_info* info, char* err, size_t errlen) {
+  return fetch_with(cfg, port, 1, NULL, NULL, info, err, errlen);
 }
 
 static void test_live_s_server(const char* dir, int have_pki) {
@@ -270,7 +300,29 @@ static void test_live_s_server(const char* dir, int have_pki) {
   CHECK(mactls_ticket_store_count(tickets) > 0);
   CHECK(info.handshake_done_ms >= info.connected_ms && info.connected_ms >= info.start_ms);
 
-  /* The second connection presents a ticket and resumes. */
+  /* A full handshake on purpose (offer_resumption 0) with a ticket in the
+   * store: nothing is offered, and what the server issues is stored, each
+   * one announced by the callback and the TICKET_STORED event. */
+  {
+    struct ticket_calls calls;
+    uint32_t events = 0;
+    size_t before = mactls_ticket_store_count(tickets);
+    memset(&calls, 0, sizeof calls);
+    ok = fetch_with(cfg, port, 0, &calls, &events, &info, err, sizeof err);
+    CHECK(ok);
+    if (!ok) fprintf(stderr, "full fetch that keeps its tickets: %s\n", err);
+    CHECK(!info.ticket_offered);
+    CHECK(!info.resumed);
+    CHECK(info.signature_scheme != 0); /* the server's certificate was verified */
+    CHECK(info.tickets_stored > 0);
+    CHECK(calls.count == (int)info.tickets_stored);
+    CHECK(calls.version == 0x0304);
+    CHECK(calls.other_conn == 0);
+    CHECK((events & MACTLS_EVENT_TICKET_STORED) != 0);
+    CHECK(mactls_ticket_store_count(tickets) == before + info.tickets_stored);
+  }
+
+  /* The next connection presents a ticket and resumes. */
   ok = fetch_once(cfg, port, &info, err, sizeof err);
   CHECK(ok);
   if (!ok) fprintf(stderr, "second fetch: %s\n", err);

@@ -331,6 +331,130 @@ TEST_F(SecretHygiene, AfterDisposeNoSecretOfAnAsyncConnectionSurvivesInFreedHeap
   for (const Found& f : hits) ADD_FAILURE() << f.what << " found in freed heap at capture offset " << f.offset;
 }
 
+// Issue 14: the key pair is made while TCP connects. A connect that takes
+// a few polls: the ClientHello (made during them) leaves once connected;
+// after the handshake, Close and Dispose no secret survives — the key pair
+// made early included.
+class SlowConnectTransport final : public Transport {
+ public:
+  SlowConnectTransport(ScriptedServer* s, Bytes* to_client, int polls_before_connect)
+      : inner_(s, to_client), polls_left_(polls_before_connect) {}
+  ConnectStatus open(const std::string&, uint16_t) override { return ConnectStatus::in_progress; }
+  ConnectStatus poll_connect() override {
+    if (polls_left_ < 0) return ConnectStatus::in_progress;  // never connects
+    return polls_left_-- > 0 ? ConnectStatus::in_progress : ConnectStatus::connected;
+  }
+  IoResult send(const uint8_t* data, size_t len) override { return inner_.send(data, len); }
+  IoResult recv(uint8_t* buf, size_t cap) override { return inner_.recv(buf, cap); }
+  void close() override { inner_.close(); }
+  const char* error() const override { return "no route to the test host"; }
+
+ private:
+  ServerTransport inner_;
+  int polls_left_;
+};
+
+TEST_F(SecretHygiene, AKeyPairMadeWhileConnectingIsWipedAfterUse) {
+  heap::clear_capture();
+  random_.assign(4096, 0);
+  system_random().fill(random_.data(), random_.size());
+  FixedRandom rng(random_);
+  cfg_.random = &rng;
+  Run run;
+  ServerScript script;
+  script.tamper_message = [&run](Bytes& m) {
+    bool was = capturing;
+    capturing = false;
+    run.server_messages.push_back(m);
+    capturing = was;
+    return true;
+  };
+  cfg_.keylog = [this](const char* label, const uint8_t*, const uint8_t* secret, size_t len) {
+    bool was = capturing;
+    capturing = false;
+    keylog_[label] = Bytes(secret, secret + len);
+    capturing = was;
+  };
+  run.server_messages.reserve(16);
+  auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
+  Bytes to_client;
+  to_client.reserve(1 << 16);
+  capturing = true;
+  std::unique_ptr<Connection> c = Connection::New(
+      cfg_, std::unique_ptr<Transport>(new SlowConnectTransport(server.get(), &to_client, 3)), kServerHost, 443);
+  (void)c->Start();
+  ASSERT_EQ(c->state(), ConnState::connecting);
+  ASSERT_NE(c->info(), nullptr);
+  EXPECT_NE(c->info()->started_ms, 0u) << "the hello and its key pair exist before the connect completes";
+  for (int i = 0; i < 50 && c->state() != ConnState::open && c->state() != ConnState::failed; ++i) c->Pump();
+  ASSERT_EQ(c->state(), ConnState::open) << c->last_error();
+  for (int i = 0; i < 5; ++i) c->Pump();  // the tickets
+  c->Close();
+  for (int i = 0; i < 20 && c->state() != ConnState::closed; ++i) c->Pump();
+  c->Dispose();
+  c.reset();
+  capturing = false;
+  run.client_hello = server->last_client_hello();
+  register_secrets(run, 0x001d, nullptr, "full");
+  register_keylog_and_book({});
+  EXPECT_GE(secrets_.size(), 14u);
+  for (const Found& f : search()) ADD_FAILURE() << f.what << " found in freed heap at capture offset " << f.offset;
+}
+
+// The connect never completes: the key pair made for it is wiped all the
+// same when the connect times out and the connection is disposed.
+TEST_F(SecretHygiene, AKeyPairMadeForAConnectThatNeverCompletesIsWiped) {
+  heap::clear_capture();
+  random_.assign(4096, 0);
+  system_random().fill(random_.data(), random_.size());
+  // The same random stream makes the same key pair: a plain Client, outside
+  // capture, shows which window of the stream is the private key.
+  {
+    FixedRandom probe_rng(random_);
+    ClientConfig probe_cfg = cfg_;
+    probe_cfg.random = &probe_rng;
+    probe_cfg.tickets = nullptr;
+    Client probe(probe_cfg, kServerHost, 443);
+    Bytes hello;
+    ASSERT_TRUE(probe.start(hello).is_ok());
+    bool found = false;
+    for (size_t off = 0; off + 32 <= 256 && !found; ++off) {
+      KeyShare k;
+      if (!k.set_private(NamedGroup::x25519, ByteView(random_.data() + off, 32)).is_ok()) continue;
+      ByteView pub = k.public_key();
+      if (memmem(hello.data(), hello.size(), pub.data, pub.size)) {
+        add_number("ECDHE private key made while connecting", ByteView(random_.data() + off, 32));
+        found = true;
+      }
+    }
+    ASSERT_TRUE(found);
+  }
+  FixedRandom rng(random_);
+  cfg_.random = &rng;
+  cfg_.tickets = nullptr;
+  ConnectionOptions o;
+  o.connect_timeout_ms = 500;
+  auto server = std::make_unique<ScriptedServer>(*id_, ServerScript(), &book_);
+  Bytes to_client;
+  capturing = true;
+  std::unique_ptr<Connection> c = Connection::New(
+      cfg_, std::unique_ptr<Transport>(new SlowConnectTransport(server.get(), &to_client, -1)), kServerHost, 443, o);
+  (void)c->Start();
+  ASSERT_EQ(c->state(), ConnState::connecting);
+  EXPECT_NE(c->info()->started_ms, 0u);
+  c->Pump();
+  clock_.advance_ms(500);
+  EXPECT_EQ(c->Pump(), ConnState::failed);
+  EXPECT_EQ(c->error().origin(), ErrorOrigin::timeout);
+  c->Dispose();
+  c.reset();
+  capturing = false;
+  size_t used = 0;
+  heap::captured(&used);
+  ASSERT_GT(used, 0u) << "the capture saw the connection's blocks";
+  for (const Found& f : search()) ADD_FAILURE() << f.what << " found in freed heap at capture offset " << f.offset;
+}
+
 // The ticket store: each way of dropping entries (clear everything, one
 // partition, one host, one host and port, forget a TLS 1.2 session, a
 // newer session replacing the older, and destroying the store) wipes the

@@ -67,6 +67,12 @@ Status ScriptedEngine::start(Bytes& out) {
   return Status::ok();
 }
 
+void ScriptedEngine::withdraw() {
+  if (s_->state != Client::State::handshaking) return;
+  ++s_->withdraws;
+  s_->state = Client::State::closed;
+}
+
 Status ScriptedEngine::fail(Status st) {
   s_->err = st;
   s_->state = Client::State::failed;
@@ -107,6 +113,11 @@ Status ScriptedEngine::feed(const uint8_t* in, size_t len, size_t* consumed, Byt
         break;
       case 't':
         ++s_->info.tickets_received;
+        break;
+      case 's':
+        ++s_->info.tickets_received;
+        ++s_->info.tickets_stored;
+        s_->info.version = payload == "2" ? 0x0303 : 0x0304;
         break;
       case 'c':
         s_->state = Client::State::peer_closed;

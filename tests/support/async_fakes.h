@@ -70,6 +70,8 @@ class FakeTransport final : public Transport {
 ///   'h' handshake finished (state open; answers "FIN")
 ///   'd' application data (payload)
 ///   't' a NewSessionTicket (info.tickets_received++)
+///   's' a NewSessionTicket that is stored (tickets_received and
+///       tickets_stored ++; info.version becomes payload "2" ? 0x0303 : 0x0304)
 ///   'c' close_notify (state peer_closed)
 ///   'x' fatal alert payload[0] from the server (state failed, peer origin)
 ///   'b' malformed: the engine fails with decode_error and queues "ALERT"
@@ -83,6 +85,7 @@ struct EngineScript {
   size_t max_app = 64 * 1024;  ///< like Limits::max_buffered_app_data
   Status start_result;          ///< start() fails with this if not ok
   int starts = 0, feeds = 0, closes = 0;
+  int withdraws = 0;            ///< withdraw() calls that gave up a built, unsent hello
   Bytes pending;                ///< a partial toy record
   Bytes app;                    ///< application data not yet read
   size_t wrote_plaintext = 0;
@@ -94,6 +97,7 @@ class ScriptedEngine final : public Engine {
  public:
   explicit ScriptedEngine(std::shared_ptr<EngineScript> s) : s_(std::move(s)) {}
   Status start(Bytes& out) override;
+  void withdraw() override;
   Status feed(const uint8_t* in, size_t len, size_t* consumed, Bytes& out) override;
   Status write(const uint8_t* data, size_t len, Bytes& out) override;
   size_t read(uint8_t* buf, size_t cap) override;

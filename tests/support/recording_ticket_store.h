@@ -47,6 +47,10 @@ class RecordingTicketStore final : public TicketStore {
   size_t take_calls() const { return take_calls_; }
   const std::vector<Ticket>& inserted_tickets() const { return inserted_; }
   const std::vector<TicketKey>& inserted_keys() const { return keys_; }
+  /// Identities handed out by take(), in order.
+  const std::vector<std::vector<uint8_t>>& taken_identities() const { return taken_; }
+  /// Tickets and sessions the inner store holds now.
+  size_t size() const { return inner_.size(); }
   bool no_identity_taken_twice() const {
     std::set<std::vector<uint8_t>> seen(taken_.begin(), taken_.end());
     return seen.size() == taken_.size();

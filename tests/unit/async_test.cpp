@@ -50,10 +50,136 @@ TEST(Connection, ConnectTimeoutFailsWithTimeoutOriginAndMessage) {
   EXPECT_TRUE(contains(r.conn->last_error(), "slow.test:8443")) << r.conn->last_error();
   EXPECT_TRUE(contains(r.conn->last_error(), "timed out after 5000 ms")) << r.conn->last_error();
   EXPECT_TRUE(r.wire->closed);
-  EXPECT_EQ(r.engine->starts, 0);  // no ClientHello, no ticket used up
+  // The ClientHello was made while connecting but never left: withdrawn,
+  // so its ticket went back to the store unused.
+  EXPECT_EQ(r.engine->starts, 1);
+  EXPECT_EQ(r.engine->withdraws, 1);
   // Failed is reported once; later Pumps are quiet no-ops.
   EXPECT_EQ(r.conn->Pump(), ConnState::failed);
   EXPECT_EQ(r.conn->events(), 0u);
+}
+
+// Issue 14: the ClientHello (and its key pair) is made while TCP connects,
+// and leaves in the Pump that sees the connect complete.
+TEST(Connection, TheClientHelloIsReadyBeforeTheConnectCompletes) {
+  FakeRig r;
+  r.wire->poll_results = {ConnectStatus::in_progress, ConnectStatus::in_progress, ConnectStatus::connected};
+  ASSERT_TRUE(r.conn->Start().is_ok());
+  EXPECT_EQ(r.conn->state(), ConnState::connecting);
+  EXPECT_EQ(r.engine->starts, 1) << "built during the connect";
+  EXPECT_EQ(r.engine->state, Client::State::handshaking);
+  EXPECT_TRUE(r.wire->sent.empty()) << "nothing is sent before the connect completes";
+  EXPECT_EQ(r.conn->Pump(), ConnState::connecting);
+  EXPECT_EQ(r.conn->Pump(), ConnState::connecting);
+  EXPECT_TRUE(r.wire->sent.empty());
+  EXPECT_EQ(r.conn->Pump(), ConnState::handshaking);
+  EXPECT_EQ(str(r.wire->sent), kClientHello) << "sent in the Pump that saw the connect";
+  EXPECT_EQ(r.engine->starts, 1);
+  EXPECT_EQ(r.conn->events() & kEventConnected, uint32_t(kEventConnected));
+}
+
+TEST(Connection, WithTheSwitchOffTheClientHelloIsBuiltOnlyOnceConnected) {
+  ConnectionOptions opt;
+  opt.hello_while_connecting = false;
+  FakeRig r(opt);
+  r.wire->poll_results = {ConnectStatus::in_progress, ConnectStatus::connected};
+  ASSERT_TRUE(r.conn->Start().is_ok());
+  EXPECT_EQ(r.engine->starts, 0);
+  EXPECT_EQ(r.conn->Pump(), ConnState::connecting);
+  EXPECT_EQ(r.engine->starts, 0);
+  EXPECT_EQ(r.conn->Pump(), ConnState::handshaking);
+  EXPECT_EQ(r.engine->starts, 1);
+  EXPECT_EQ(str(r.wire->sent), kClientHello);
+}
+
+TEST(Connection, AnImmediateConnectBuildsTheHelloOnceAndSendsIt) {
+  FakeRig r;
+  r.start_connected();
+  EXPECT_EQ(r.engine->starts, 1);
+  EXPECT_EQ(str(r.wire->sent), kClientHello);
+}
+
+TEST(Connection, AHelloBuiltWhileConnectingFailsStartWhenTheEngineRefuses) {
+  FakeRig r;
+  r.engine->start_result = Status::make(ErrorOrigin::usage, Alert::internal_error, "host name too long");
+  Status s = r.conn->Start();
+  EXPECT_EQ(s.origin(), ErrorOrigin::usage);
+  EXPECT_EQ(r.conn->state(), ConnState::failed);
+  EXPECT_TRUE(contains(r.conn->last_error(), "host name too long")) << r.conn->last_error();
+  EXPECT_TRUE(r.wire->closed) << "the connect in progress is given up";
+  EXPECT_TRUE(r.wire->sent.empty());
+  EXPECT_EQ(r.conn->Pump(), ConnState::failed);
+  EXPECT_EQ(r.conn->events(), uint32_t(kEventFailed));
+}
+
+TEST(Connection, AHelloThatNeverLeftIsWithdrawnOnCloseFailureOrDispose) {
+  {  // closed while connecting
+    FakeRig r;
+    ASSERT_TRUE(r.conn->Start().is_ok());
+    r.conn->Close();
+    EXPECT_EQ(r.conn->state(), ConnState::closed);
+    EXPECT_EQ(r.engine->withdraws, 1);
+  }
+  {  // disposed while connecting
+    FakeRig r;
+    ASSERT_TRUE(r.conn->Start().is_ok());
+    r.conn->Dispose();
+    EXPECT_EQ(r.engine->withdraws, 1);
+  }
+  {  // connected, but the transport never took a byte before the deadline
+    ConnectionOptions opt;
+    opt.handshake_timeout_ms = 100;
+    FakeRig r(opt);
+    r.wire->poll_results = {ConnectStatus::connected};
+    r.wire->send_blocked = true;
+    ASSERT_TRUE(r.conn->Start().is_ok());
+    EXPECT_EQ(r.conn->Pump(), ConnState::handshaking);
+    r.clock.advance_ms(100);
+    EXPECT_EQ(r.conn->Pump(), ConnState::failed);
+    EXPECT_EQ(r.engine->withdraws, 1);
+  }
+  {  // part of the hello left: it may have reached the server, so no withdraw
+    ConnectionOptions opt;
+    opt.handshake_timeout_ms = 100;
+    FakeRig r(opt);
+    r.wire->poll_results = {ConnectStatus::connected};
+    r.wire->send_chunk = 3;
+    r.wire->block_every_other_send = true;
+    ASSERT_TRUE(r.conn->Start().is_ok());
+    r.conn->Pump();
+    ASSERT_GT(r.wire->sent.size(), 0u);
+    r.wire->send_blocked = true;
+    r.clock.advance_ms(100);
+    EXPECT_EQ(r.conn->Pump(), ConnState::failed);
+    EXPECT_EQ(r.engine->withdraws, 0);
+  }
+}
+
+// Issue 13: a stored ticket is not silent.
+TEST(Connection, EachStoredTicketIsAnEventAndACallback) {
+  std::vector<uint16_t> calls;
+  ConnectionOptions opt;
+  opt.on_ticket_stored = [&calls](uint16_t version) { calls.push_back(version); };
+  FakeRig r(opt);
+  r.open();
+  EXPECT_EQ(r.conn->events() & kEventTicketStored, 0u);
+  deliver(r, toy('t'));  // received, not stored: silent
+  r.conn->Pump();
+  EXPECT_EQ(r.conn->events() & kEventTicketStored, 0u);
+  EXPECT_TRUE(calls.empty());
+  Bytes two = toy('s');
+  Bytes more = toy('s');
+  two.insert(two.end(), more.begin(), more.end());
+  deliver(r, two);
+  r.conn->Pump();
+  EXPECT_EQ(r.conn->events() & kEventTicketStored, uint32_t(kEventTicketStored));
+  EXPECT_EQ(calls, (std::vector<uint16_t>{0x0304, 0x0304})) << "one call per ticket";
+  r.conn->Pump();
+  EXPECT_EQ(r.conn->events() & kEventTicketStored, 0u) << "an edge, reported once";
+  deliver(r, toy('s', "2"));
+  r.conn->Pump();
+  EXPECT_EQ(calls.back(), 0x0303) << "a TLS 1.2 session";
+  EXPECT_EQ(calls.size(), 3u);
 }
 
 TEST(Connection, TransportErrorDuringConnectIsReportedInItsWords) {

@@ -37,6 +37,10 @@ static void my_keylog(void* user, const char* label, const unsigned char* client
   (void)user; (void)label; (void)client_random; (void)secret; (void)secret_len;
 }
 
+static void my_ticket_stored(void* user, mactls_conn* conn, mactls_u16 version) {
+  (void)user; (void)conn; (void)version;
+}
+
 static const unsigned char kNotACert[2] = {0x30, 0x00};
 static const mactls_embedded_anchor kAnchors[1] = {{kNotACert, sizeof kNotACert}};
 
@@ -82,6 +86,8 @@ int header_check(void) {
   (void)mactls_ticket_store_count(store);
   c = mactls_conn_new(cfg, "example.com", 443);
   (void)mactls_conn_set_dial(c, "127.0.0.1", 4433);
+  (void)mactls_conn_set_ticket_callback(c, my_ticket_stored, 0);
+  (void)mactls_conn_set_offer_resumption(c, 0);
   s = mactls_conn_start(c);
   s = mactls_conn_pump(c, &ev);
   (void)mactls_conn_write(c, "x", 1);
@@ -111,5 +117,5 @@ int header_check(void) {
   mactls_engine_free(e);
   mactls_config_free(cfg);
   mactls_ticket_store_free(store);
-  return (int)(ev & MACTLS_EVENT_FAILED);
+  return (int)(ev & (MACTLS_EVENT_FAILED | MACTLS_EVENT_TICKET_STORED));
 }
