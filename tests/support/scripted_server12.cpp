@@ -82,10 +82,6 @@ bool ScriptedServer12::Impl::on_client_hello(const HandshakeMessage& hm, Bytes& 
   Bytes sh;
   {
     Bytes b;
-    // Reserved up front: GCC 12 at -O3 for 32-bit PowerPC otherwise warns
-    // (stringop-overflow, a false positive) on the first insert into the
-    // empty vector, and the G3 build treats warnings as errors.
-    b.reserve(128);
     Writer w(b);
     w.u16(0x0303);
     w.bytes(server_random, 32);
