@@ -204,13 +204,11 @@ class Client {
   Status error() const;
   const ConnectionInfo& info() const;
 
-  /// Test hook: the number of bytes of key material currently held (traffic
-  /// secrets, private keys, PSKs); 0 after close()/failure wipes them.
-  size_t secret_bytes_held() const;
 
  private:
   struct Impl;
-  friend class Client12;  // the TLS 1.2 machine works on the same Impl
+  friend class Client12;      // the TLS 1.2 machine works on the same Impl
+  friend struct ClientAccess;  // internal inspection (src/handshake/client_access.h)
   std::unique_ptr<Impl> impl_;
 };
 

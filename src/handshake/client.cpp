@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "handshake/client_impl.h"
+#include "handshake/client_access.h"
 
 #include "crypto/bignum_memory.h"
 #include "keyschedule/prf12.h"
@@ -881,7 +882,7 @@ Client::State Client::state() const { return impl_->state; }
 bool Client::handshake_done() const { return impl_->info.handshake_done_ms != 0 || impl_->state == State::open; }
 Status Client::error() const { return impl_->err; }
 const ConnectionInfo& Client::info() const { return impl_->info; }
-size_t Client::secret_bytes_held() const { return impl_->secret_bytes(); }
+size_t ClientAccess::secret_bytes_held(const Client& c) { return c.impl_->secret_bytes(); }
 
 const char* client_state_name(Client::State s) {
   switch (s) {

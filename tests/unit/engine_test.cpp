@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "handshake/client_access.h"
 #include "handshake/messages.h"
 #include "mactls/client.h"
 #include "mactls/ticket_store.h"
@@ -73,12 +74,12 @@ class Engine : public ScriptedServerTest {
     last_resumed_ = server->resumed();
     last_hrr_ = server->hello_retry_sent();
     last_alerts_ = server->alerts();
-    last_secret_bytes_ = client.secret_bytes_held();
+    last_secret_bytes_ = ClientAccess::secret_bytes_held(client);
     last_state_ = client.state();
     if (r.client_status.is_ok()) {
       Bytes out;
       EXPECT_TRUE(client.close(out).is_ok());
-      last_secret_bytes_after_close_ = client.secret_bytes_held();
+      last_secret_bytes_after_close_ = ClientAccess::secret_bytes_held(client);
       (void)server->receive(ByteView(out), out);
       last_alerts_ = server->alerts();
     }
