@@ -24,6 +24,7 @@
 #include "mactls/clock.h"
 #include "mactls/random.h"
 #include "mactls/status.h"
+#include "mactls/tls_ids.h"
 
 namespace mactls {
 
@@ -74,27 +75,34 @@ struct ClientConfig {
   VerifyCache* verify_cache = nullptr;
   RandomSource* random = nullptr;           ///< nullptr = system_random()
   Clock* clock = nullptr;                   ///< nullptr = system_clock()
-  /// Offered cipher suites in preference order (TLS_AES_128_GCM_SHA256 =
-  /// 0x1301, TLS_AES_256_GCM_SHA384 = 0x1302, TLS_CHACHA20_POLY1305_SHA256 = 0x1303).
-  std::vector<uint16_t> cipher_suites = {0x1301, 0x1302, 0x1303};
-  /// supported_groups in preference order (x25519 0x001d, secp256r1 0x0017, secp384r1 0x0018).
-  std::vector<uint16_t> groups = {0x001d, 0x0017, 0x0018};
-  /// Groups that get a key share in the first ClientHello (subset of groups).
-  std::vector<uint16_t> key_share_groups = {0x001d};
+  /// Offered TLS 1.3 cipher suites in preference order (named in
+  /// mactls/tls_ids.h).
+  std::vector<uint16_t> cipher_suites = {kTlsAes128GcmSha256, kTlsAes256GcmSha384, kTlsChacha20Poly1305Sha256};
+  /// supported_groups in preference order (RFC 8446 §4.2.7; named in
+  /// mactls/tls_ids.h). Also the curves a TLS 1.2 server may pick.
+  std::vector<uint16_t> groups = {kGroupX25519, kGroupSecp256r1, kGroupSecp384r1};
+  /// Groups that get a key share in the first ClientHello (RFC 8446
+  /// §4.2.8). Empty (the default) = derived: the first entry of `groups`,
+  /// so changing `groups` alone is enough. An explicit list must be a
+  /// subset of `groups` with at most three entries, or start() (and
+  /// check_config()) fails with a usage error. A server that wants another
+  /// group asks for it with a HelloRetryRequest.
+  std::vector<uint16_t> key_share_groups;
   /// ALPN protocols to offer (empty = no ALPN extension).
   std::vector<std::string> alpn;
   Limits limits;
   KeyLogFn keylog;
-  /// Protocol versions: TLS 1.2 (0x0303) and/or TLS 1.3 (0x0304). The
+  /// Protocol versions: TLS 1.2 (kVersionTls12) and/or TLS 1.3 (kVersionTls13). The
   /// default offers both in one ClientHello and lets the server choose;
-  /// min_version = 0x0304 is the TLS 1.3-only client.
-  uint16_t min_version = 0x0303;
-  uint16_t max_version = 0x0304;
-  /// TLS 1.2 cipher suites in preference order (ECDHE only, AEAD only):
-  /// TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = 0xCCA9,
-  /// ..._AES_128_GCM_SHA256 = 0xC02B, ..._AES_256_GCM_SHA384 = 0xC02C, and
-  /// the ECDHE_RSA ones 0xCCA8, 0xC02F, 0xC030.
-  std::vector<uint16_t> tls12_cipher_suites = {0xCCA9, 0xC02B, 0xC02C, 0xCCA8, 0xC02F, 0xC030};
+  /// min_version = kVersionTls13 is the TLS 1.3-only client.
+  uint16_t min_version = kVersionTls12;
+  uint16_t max_version = kVersionTls13;
+  /// TLS 1.2 cipher suites in preference order (ECDHE only, AEAD only;
+  /// named in mactls/tls_ids.h).
+  std::vector<uint16_t> tls12_cipher_suites = {
+      kTlsEcdheEcdsaWithChacha20Poly1305Sha256, kTlsEcdheEcdsaWithAes128GcmSha256,
+      kTlsEcdheEcdsaWithAes256GcmSha384,        kTlsEcdheRsaWithChacha20Poly1305Sha256,
+      kTlsEcdheRsaWithAes128GcmSha256,          kTlsEcdheRsaWithAes256GcmSha384};
   /// Refuse a TLS 1.2 server without extended_master_secret (RFC 7627) with
   /// handshake_failure. Off by default: such a handshake completes, but its
   /// session is never stored for resumption.
@@ -103,10 +111,10 @@ struct ClientConfig {
 
 /// What a connection has learnt; filled as the handshake proceeds.
 struct ConnectionInfo {
-  uint16_t version = 0;             ///< 0x0304 or 0x0303 once negotiated
-  uint16_t cipher_suite = 0;
-  uint16_t group = 0;               ///< ECDHE group actually used
-  uint16_t signature_scheme = 0;    ///< of CertificateVerify (0 when resumed)
+  uint16_t version = 0;             ///< kVersionTls13 or kVersionTls12 once negotiated
+  uint16_t cipher_suite = 0;        ///< kTlsAes128GcmSha256, ... (mactls/tls_ids.h)
+  uint16_t group = 0;               ///< ECDHE group actually used (kGroupX25519, ...)
+  uint16_t signature_scheme = 0;    ///< of CertificateVerify (kSigEcdsaSecp256r1Sha256, ...; 0 when resumed)
   bool hello_retry = false;         ///< a HelloRetryRequest happened
   std::string alpn;                 ///< selected protocol, empty if none
   /// Leaf summary (from the chain, or inherited from the ticket). Set only
@@ -168,7 +176,8 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   /// Writes the ClientHello (taking a ticket from the store if one fits)
-  /// into `out`. Call once. Fails (origin local, nothing written) when the
+  /// into `out`. Call once. Fails with nothing written: with origin usage
+  /// for a config check_config() refuses, with origin local when the
   /// RandomSource reports failed() after drawing the hello's randomness.
   Status start(std::vector<uint8_t>& out);
 

@@ -132,6 +132,47 @@ typedef enum mactls_error_origin {
   MACTLS_ORIGIN_USAGE = 5      /**< the API was used wrongly (e.g. no trust anchors) */
 } mactls_error_origin;
 
+/* ----------------------------------------------------- TLS code points */
+
+/* The IANA numbers mactls_info reports (version, cipher_suite, group,
+ * signature_scheme), named. The same numbers as mactls/tls_ids.h in C++.
+ * Plain integer constants, so C89 takes them anywhere an integer goes. */
+
+/** Protocol versions (RFC 8446 §4.2.1). */
+#define MACTLS_TLS_1_2 0x0303
+#define MACTLS_TLS_1_3 0x0304
+
+/** TLS 1.3 cipher suites (RFC 8446 §B.4). */
+#define MACTLS_SUITE_AES_128_GCM_SHA256 0x1301
+#define MACTLS_SUITE_AES_256_GCM_SHA384 0x1302
+#define MACTLS_SUITE_CHACHA20_POLY1305_SHA256 0x1303
+/** TLS 1.2 cipher suites (RFC 5289, RFC 7905): ECDHE and AEAD only. */
+#define MACTLS_SUITE_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 0xC02B
+#define MACTLS_SUITE_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 0xC02C
+#define MACTLS_SUITE_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xCCA9
+#define MACTLS_SUITE_ECDHE_RSA_WITH_AES_128_GCM_SHA256 0xC02F
+#define MACTLS_SUITE_ECDHE_RSA_WITH_AES_256_GCM_SHA384 0xC030
+#define MACTLS_SUITE_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 0xCCA8
+
+/** Named groups (RFC 8446 §4.2.7). */
+#define MACTLS_GROUP_SECP256R1 0x0017
+#define MACTLS_GROUP_SECP384R1 0x0018
+#define MACTLS_GROUP_X25519 0x001D
+
+/** Signature schemes (RFC 8446 §4.2.3). */
+#define MACTLS_SIG_RSA_PKCS1_SHA256 0x0401
+#define MACTLS_SIG_RSA_PKCS1_SHA384 0x0501
+#define MACTLS_SIG_RSA_PKCS1_SHA512 0x0601
+#define MACTLS_SIG_ECDSA_SECP256R1_SHA256 0x0403
+#define MACTLS_SIG_ECDSA_SECP384R1_SHA384 0x0503
+#define MACTLS_SIG_RSA_PSS_RSAE_SHA256 0x0804
+#define MACTLS_SIG_RSA_PSS_RSAE_SHA384 0x0805
+#define MACTLS_SIG_RSA_PSS_RSAE_SHA512 0x0806
+#define MACTLS_SIG_ED25519 0x0807
+#define MACTLS_SIG_RSA_PSS_PSS_SHA256 0x0809
+#define MACTLS_SIG_RSA_PSS_PSS_SHA384 0x080A
+#define MACTLS_SIG_RSA_PSS_PSS_SHA512 0x080B
+
 /* ------------------------------------------------------------ config */
 
 /** A fresh config: no trust anchors, no ticket store (no resumption),
@@ -404,13 +445,13 @@ int mactls_conn_interest(const mactls_conn* conn, mactls_interest* out);
 /** Diagnostics of one connection. Strings are never NULL. */
 typedef struct mactls_info {
   mactls_state state;
-  mactls_u16 version;                  /**< 0x0304 or 0x0303 once negotiated */
+  mactls_u16 version;                  /**< MACTLS_TLS_1_3 or MACTLS_TLS_1_2 once negotiated, else 0 */
   const char* version_name;          /**< "TLS 1.3", "TLS 1.2", "none" */
-  mactls_u16 cipher_suite;
+  mactls_u16 cipher_suite;             /**< MACTLS_SUITE_*, 0 before ServerHello */
   const char* cipher_suite_name;     /**< "TLS_AES_128_GCM_SHA256", ... */
-  mactls_u16 group;
+  mactls_u16 group;                    /**< MACTLS_GROUP_* of the ECDHE */
   const char* group_name;            /**< "x25519", ... */
-  mactls_u16 signature_scheme;         /**< 0 when resumed */
+  mactls_u16 signature_scheme;         /**< MACTLS_SIG_* of CertificateVerify; 0 when resumed */
   const char* signature_scheme_name; /**< "ecdsa_secp256r1_sha256", ..., "none" */
   int hello_retry;                   /**< a HelloRetryRequest happened */
   const char* alpn;                  /**< selected protocol, "" if none */
