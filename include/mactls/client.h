@@ -46,9 +46,15 @@ struct Limits {
   size_t max_buffered_app_data = 64 * 1024;  ///< decrypted data held until read(): no record is taken beyond it (so at most one record, 16 KB, over)
   size_t max_empty_records = 32;             ///< consecutive zero-length records tolerated
   size_t max_key_updates = 64;               ///< KeyUpdates accepted without app data between
-  /// Resumption reuses one authentication this long. The one setting: it
-  /// is recorded in every ticket this config stores (Ticket::max_auth_age_s)
-  /// and the store judges the ticket by it.
+  /// Resumption reuses one authentication this long (seconds; RFC 8446
+  /// §4.6.1 caps it at 7 days). The one source of truth: the engine
+  /// records it in every ticket it stores (Ticket::max_auth_age_s) and
+  /// both the engine (when it takes a ticket) and MemoryTicketStore (when
+  /// it hands one out, saves or loads) judge the ticket by that recorded
+  /// value. MemoryTicketStore::Limits::max_auth_age_s is not a second copy
+  /// of it: it is an optional store-wide ceiling, 0 (none) by default,
+  /// that can only shorten what this setting allows. The default equals
+  /// Ticket::kDefaultMaxAuthAgeS, the bound of a ticket that records none.
   uint32_t max_auth_age_s = 7 * 24 * 3600;
   // Certificate path building (README "Certificate validation"): a G3 pays
   // about 24 ms per P-256 signature check and a normal chain needs 2-3, so
@@ -65,8 +71,28 @@ struct Limits {
 using KeyLogFn = std::function<void(const char* label, const uint8_t* client_random,
                                     const uint8_t* secret, size_t secret_len)>;
 
-/// Everything a connection needs that the host provides. Pointers are not
-/// owned and must outlive every Client made from the config.
+/// Everything a connection needs that the host provides.
+///
+/// Lifetimes and ownership — the one place they are stated (the C façade's
+/// rules in mactls/mactls.h follow from them):
+///  - A Client (and a Connection, whose Client it is) copies the
+///    ClientConfig itself when it is made: the config object may go away or
+///    change afterwards without affecting it.
+///  - The objects the config points to are NOT owned or copied: `trust`,
+///    `tickets`, `verify_cache`, `random` and `clock` must each outlive
+///    every Client and Connection made from a config pointing to them, and
+///    the functions `keylog` captures must stay callable as long.
+///  - TrustStore: fill it first, then share it read-only; it must not be
+///    modified while a connection that uses it is alive (adding an anchor
+///    changes TrustStore::id, so tickets and cached chains earned under
+///    the old set are never used under the new one anyway).
+///  - TicketStore (MemoryTicketStore) and VerifyCache: the host owns one
+///    of each and shares it between connections and threads (both are
+///    thread-safe); tickets and verified chains live in them, not in the
+///    connections, so they outlive the connections that filled them and
+///    die (wiped) with the store or cache.
+///  - RandomSource and Clock are called from inside Client calls only, on
+///    the caller's thread; a source shared by threads must be thread-safe.
 struct ClientConfig {
   const TrustStore* trust = nullptr;        ///< required: anchors for chain validation
   TicketStore* tickets = nullptr;           ///< resumption store; nullptr disables resumption
@@ -160,7 +186,10 @@ class Client {
   };
 
   /// server_name is used for SNI, certificate host name checks and the
-  /// ticket-store key (with port). An IP literal is not sent as SNI. It is
+  /// ticket-store key (with port). The engine opens no connection itself,
+  /// so `port` serves only that key (tickets from port 8443 are never
+  /// offered to port 443); 0 means 443, the HTTPS port, for a host that
+  /// does not track ports. An IP literal is not sent as SNI. It is
   /// normalised once, here, for all three: one trailing dot is dropped
   /// (RFC 6066 §3 forbids it in SNI; `localhost.` is `localhost`) and ASCII
   /// letters are lowered (DNS names are case-insensitive).
@@ -191,7 +220,12 @@ class Client {
   /// alerts, KeyUpdate answers) are appended to `out`. Returns the fatal
   /// error, if any (an alert for the peer is then already in `out`).
   /// `*consumed` tells how much of `in` was taken: less than `len` only when
-  /// decrypted application data fills max_buffered_app_data (read() first).
+  /// decrypted application data fills max_buffered_app_data (read() first,
+  /// then feed the rest again). `consumed` may be null when the caller does
+  /// not need the count. That is safe when readable() is 0 before each
+  /// feed() (everything was read) and `len` is at most
+  /// Limits::max_buffered_app_data, since then every byte is taken;
+  /// otherwise bytes not taken are lost from the caller's view.
   Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out);
 
   /// Encrypts application data into records appended to `out`. Only when

@@ -49,8 +49,13 @@
  * ticket store or a config being changed. Callbacks are called only from
  * inside the mactls call that needs them, on the caller's thread.
  *
- * Lifetimes: a config and the ticket store set on it must outlive every
- * connection made from them (the trust anchors live in the config).
+ * Lifetimes (the one place for C; the C++ rules behind them are at
+ * ClientConfig in mactls/client.h): the caller owns every config, ticket
+ * store, connection and engine it makes and frees each once. A config and
+ * the ticket store set on it must outlive every connection and engine made
+ * from them (the trust anchors live in the config, and the compiled-in
+ * anchor bytes must outlive the config); the `user` pointers given to
+ * callbacks must outlive them too.
  * Settings are copied into a connection when mactls_conn_new() makes it;
  * later config changes affect only later connections. Strings returned by
  * getters belong to the handle and stay valid until the next call that may
@@ -518,7 +523,9 @@ typedef enum mactls_engine_state {
 } mactls_engine_state;
 
 /** An engine for `host` (SNI, certificate check, ticket lookup) and `port`
- * (ticket lookup) with a copy of the config's settings. NULL if cfg or
+ * (the engine opens nothing: the port only keys the ticket lookup, so
+ * tickets from one port are never offered to another; 0 means 443) with a
+ * copy of the config's settings. NULL if cfg or
  * host is NULL or host is empty, or when out of memory. */
 mactls_engine* mactls_engine_new(const mactls_config* cfg, const char* host, mactls_u16 port);
 /** Checks the config (no trust anchors etc. fail here with origin USAGE and

@@ -15,6 +15,10 @@
 
 namespace mactls {
 
+// Limits::max_auth_age_s is the one setting; a ticket that records none is
+// judged by the same default.
+static_assert(Limits().max_auth_age_s == Ticket::kDefaultMaxAuthAgeS, "one default authentication bound");
+
 namespace {
 
 bool contains(const std::vector<uint16_t>& v, uint16_t x) {
@@ -64,7 +68,7 @@ Client::Impl::Impl(const ClientConfig& c, std::string name, uint16_t p, std::str
       rng(c.random ? c.random : &system_random()),
       clock(c.clock ? c.clock : &system_clock()),
       server_name(normalise_host_name(std::move(name))),
-      port(p),
+      port(p ? p : 443),  // 0: the HTTPS port (client.h); the port only keys tickets
       partition(std::move(part)),
       reader(c.limits.max_empty_records),
       reassembler(c.limits.max_handshake_message) {

@@ -1,7 +1,8 @@
 // The public API's own promises (issue 13, "API friction"): named code
 // points in C++ and C that agree with each other and with the display names,
 // a key-share list derived from `groups` when left empty, clear usage errors
-// for an inconsistent explicit one, and the version query.
+// for an inconsistent explicit one, port 0 meaning 443 for the ticket key,
+// and the version query.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -14,6 +15,7 @@
 #include "mactls/tls_ids.h"
 #include "mactls/trust.h"
 #include "mactls/version.h"
+#include "support/recording_ticket_store.h"
 
 namespace mactls {
 namespace {
@@ -143,6 +145,27 @@ TEST(KeyShareGroups, AnInconsistentExplicitListIsAUsageErrorInWords) {
   cfg.groups = {kGroupX25519, kGroupSecp256r1};
   cfg.key_share_groups = {kGroupSecp256r1, kGroupX25519};  // a consistent explicit list
   EXPECT_TRUE(check(cfg).is_ok()) << check(cfg).what();
+}
+
+// ------------------------------------------------------------ the port
+
+TEST(EnginePort, ZeroMeans443ForTheTicketKey) {
+  TrustStore trust;
+  test::RecordingTicketStore store;
+  ClientConfig cfg;
+  cfg.trust = &trust;
+  cfg.tickets = &store;
+  std::vector<uint8_t> out;
+  Client zero(cfg, "example.test", 0);
+  ASSERT_TRUE(zero.start(out).is_ok());
+  Client https(cfg, "example.test", 443);
+  ASSERT_TRUE(https.start(out).is_ok());
+  Client other(cfg, "example.test", 8443);
+  ASSERT_TRUE(other.start(out).is_ok());
+  ASSERT_EQ(store.take_keys().size(), 3u);
+  EXPECT_EQ(store.take_keys()[0].port, 443);
+  EXPECT_TRUE(store.take_keys()[0] == store.take_keys()[1]);
+  EXPECT_FALSE(store.take_keys()[0] == store.take_keys()[2]);
 }
 
 // ------------------------------------------------------------ version
