@@ -47,11 +47,13 @@ struct Limits {
   size_t max_empty_records = 32;             ///< consecutive zero-length records tolerated
   size_t max_key_updates = 64;               ///< KeyUpdates accepted without app data between
   /// Resumption reuses one authentication this long (seconds; RFC 8446
-  /// §4.6.1 caps it at 7 days). The one source of truth: the engine
-  /// records it in every ticket it stores (Ticket::max_auth_age_s) and
-  /// both the engine (when it takes a ticket) and MemoryTicketStore (when
-  /// it hands one out, saves or loads) judge the ticket by that recorded
-  /// value. MemoryTicketStore::Limits::max_auth_age_s is not a second copy
+  /// §4.6.1: tickets are kept 7 days at most). The one source of truth:
+  /// the engine records it in every ticket it stores
+  /// (Ticket::max_auth_age_s); MemoryTicketStore judges a ticket by that
+  /// recorded value when it hands one out, saves or loads, and the engine
+  /// checks a ticket it takes against this setting again (so lowering it
+  /// takes effect for tickets already stored).
+  /// MemoryTicketStore::Limits::max_auth_age_s is not a second copy
   /// of it: it is an optional store-wide ceiling, 0 (none) by default,
   /// that can only shorten what this setting allows. The default equals
   /// Ticket::kDefaultMaxAuthAgeS, the bound of a ticket that records none.
