@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "mactls/connection.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "support/pki.h"

@@ -10,6 +10,7 @@
 #include "keyschedule/key_schedule.h"
 #include "keyschedule/transcript.h"
 #include "mactls/random.h"
+#include "mactls/testing.h"
 #include "record/record.h"
 #include "x509/certificate.h"
 

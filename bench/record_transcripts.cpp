@@ -24,6 +24,7 @@
 
 #include "bench.h"
 #include "mactls/client.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "mactls/verify_cache.h"

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "mactls/client.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "mactls/verify_cache.h"

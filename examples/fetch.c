@@ -83,6 +83,11 @@ int main(int argc, char** argv) {
     uint32_t events = 0;
     wait_for(conn);
     s = mactls_conn_pump(conn, &events);
+    if (events & MACTLS_EVENT_HANDSHAKE_DONE) {
+      mactls_info info;
+      if (mactls_conn_info(conn, &info) == 0 && info.version == MACTLS_TLS_1_2)
+        fprintf(stderr, "note: the server speaks TLS 1.2 only\n");
+    }
     if (s == MACTLS_STATE_OPEN && sent < request_len && (events & MACTLS_EVENT_WRITABLE))
       sent += mactls_conn_write(conn, request + sent, request_len - sent);
     if (events & MACTLS_EVENT_READABLE) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include <mactls/connection.h>
+#include <mactls/tls_ids.h>
 #include <mactls/trust.h>
 #include <mactls/version.h>
 
@@ -70,6 +71,10 @@ int main(int argc, char** argv) {
   }
   mactls::ClientConfig cfg;
   cfg.trust = &trust;
+  // The defaults, spelled out with the names of <mactls/tls_ids.h>: groups
+  // in preference order; the one key share follows the first of them
+  // (key_share_groups left empty), so reordering groups is all it takes.
+  cfg.groups = {mactls::kGroupX25519, mactls::kGroupSecp256r1, mactls::kGroupSecp384r1};
 
   std::unique_ptr<mactls::Connection> c =
       mactls::Connection::New(cfg, mactls::make_posix_transport(), host, uint16_t(port));
@@ -80,6 +85,10 @@ int main(int argc, char** argv) {
     wait_for(*c);
     s = c->Pump();
     const uint32_t ev = c->events();
+    if (ev & mactls::kEventHandshakeDone) {
+      const mactls::ConnectionInfo* i = c->info();
+      if (i && i->version == mactls::kVersionTls12) std::fprintf(stderr, "note: the server speaks TLS 1.2 only\n");
+    }
     if (s == mactls::ConnState::open && sent < request.size() && (ev & mactls::kEventWritable))
       sent += c->Write(reinterpret_cast<const uint8_t*>(request.data()) + sent, request.size() - sent);
     if (ev & mactls::kEventReadable) drain(*c);

@@ -21,7 +21,9 @@
 #include <memory>
 
 #include "fuzz_common.h"
+#include "handshake/client_access.h"
 #include "mactls/client.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "support/pki.h"
@@ -131,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Invariants, whatever the server sent.
   if (!r.client_status.is_ok()) {
     fuzz::require(client.state() == Client::State::failed, "a failed feed leaves the client failed");
-    fuzz::require(client.secret_bytes_held() == 0, "failure wipes every secret");
+    fuzz::require(ClientAccess::secret_bytes_held(client) == 0, "failure wipes every secret");
     fuzz::require(r.client_status.alert() != Alert::close_notify || r.client_status.origin() == ErrorOrigin::peer,
                   "a local failure names an alert");
     std::vector<uint8_t> out;
@@ -139,7 +141,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     Bytes out;
     (void)client.close(out);
-    fuzz::require(client.secret_bytes_held() == 0, "close wipes every secret");
+    fuzz::require(ClientAccess::secret_bytes_held(client) == 0, "close wipes every secret");
   }
   fuzz::require(store.size() <= 4, "the store keeps its per-key bound");
   return 0;

@@ -24,6 +24,7 @@
 #include "mactls/clock.h"
 #include "mactls/random.h"
 #include "mactls/status.h"
+#include "mactls/tls_ids.h"
 
 namespace mactls {
 
@@ -45,9 +46,17 @@ struct Limits {
   size_t max_buffered_app_data = 64 * 1024;  ///< decrypted data held until read(): no record is taken beyond it (so at most one record, 16 KB, over)
   size_t max_empty_records = 32;             ///< consecutive zero-length records tolerated
   size_t max_key_updates = 64;               ///< KeyUpdates accepted without app data between
-  /// Resumption reuses one authentication this long. The one setting: it
-  /// is recorded in every ticket this config stores (Ticket::max_auth_age_s)
-  /// and the store judges the ticket by it.
+  /// Resumption reuses one authentication this long (seconds; RFC 8446
+  /// §4.6.1: tickets are kept 7 days at most). The one source of truth:
+  /// the engine records it in every ticket it stores
+  /// (Ticket::max_auth_age_s); MemoryTicketStore judges a ticket by that
+  /// recorded value when it hands one out, saves or loads, and the engine
+  /// checks a ticket it takes against this setting again (so lowering it
+  /// takes effect for tickets already stored).
+  /// MemoryTicketStore::Limits::max_auth_age_s is not a second copy
+  /// of it: it is an optional store-wide ceiling, 0 (none) by default,
+  /// that can only shorten what this setting allows. The default equals
+  /// Ticket::kDefaultMaxAuthAgeS, the bound of a ticket that records none.
   uint32_t max_auth_age_s = 7 * 24 * 3600;
   // Certificate path building (README "Certificate validation"): a G3 pays
   // about 24 ms per P-256 signature check and a normal chain needs 2-3, so
@@ -64,8 +73,28 @@ struct Limits {
 using KeyLogFn = std::function<void(const char* label, const uint8_t* client_random,
                                     const uint8_t* secret, size_t secret_len)>;
 
-/// Everything a connection needs that the host provides. Pointers are not
-/// owned and must outlive every Client made from the config.
+/// Everything a connection needs that the host provides.
+///
+/// Lifetimes and ownership — the one place they are stated (the C façade's
+/// rules in mactls/mactls.h follow from them):
+///  - A Client (and a Connection, whose Client it is) copies the
+///    ClientConfig itself when it is made: the config object may go away or
+///    change afterwards without affecting it.
+///  - The objects the config points to are NOT owned or copied: `trust`,
+///    `tickets`, `verify_cache`, `random` and `clock` must each outlive
+///    every Client and Connection made from a config pointing to them, and
+///    the functions `keylog` captures must stay callable as long.
+///  - TrustStore: fill it first, then share it read-only; it must not be
+///    modified while a connection that uses it is alive (adding an anchor
+///    changes TrustStore::id, so tickets and cached chains earned under
+///    the old set are never used under the new one anyway).
+///  - TicketStore (MemoryTicketStore) and VerifyCache: the host owns one
+///    of each and shares it between connections and threads (both are
+///    thread-safe); tickets and verified chains live in them, not in the
+///    connections, so they outlive the connections that filled them and
+///    die (wiped) with the store or cache.
+///  - RandomSource and Clock are called from inside Client calls only, on
+///    the caller's thread; a source shared by threads must be thread-safe.
 struct ClientConfig {
   const TrustStore* trust = nullptr;        ///< required: anchors for chain validation
   TicketStore* tickets = nullptr;           ///< resumption store; nullptr disables resumption
@@ -80,27 +109,34 @@ struct ClientConfig {
   VerifyCache* verify_cache = nullptr;
   RandomSource* random = nullptr;           ///< nullptr = system_random()
   Clock* clock = nullptr;                   ///< nullptr = system_clock()
-  /// Offered cipher suites in preference order (TLS_AES_128_GCM_SHA256 =
-  /// 0x1301, TLS_AES_256_GCM_SHA384 = 0x1302, TLS_CHACHA20_POLY1305_SHA256 = 0x1303).
-  std::vector<uint16_t> cipher_suites = {0x1301, 0x1302, 0x1303};
-  /// supported_groups in preference order (x25519 0x001d, secp256r1 0x0017, secp384r1 0x0018).
-  std::vector<uint16_t> groups = {0x001d, 0x0017, 0x0018};
-  /// Groups that get a key share in the first ClientHello (subset of groups).
-  std::vector<uint16_t> key_share_groups = {0x001d};
+  /// Offered TLS 1.3 cipher suites in preference order (named in
+  /// mactls/tls_ids.h).
+  std::vector<uint16_t> cipher_suites = {kTlsAes128GcmSha256, kTlsAes256GcmSha384, kTlsChacha20Poly1305Sha256};
+  /// supported_groups in preference order (RFC 8446 §4.2.7; named in
+  /// mactls/tls_ids.h). Also the curves a TLS 1.2 server may pick.
+  std::vector<uint16_t> groups = {kGroupX25519, kGroupSecp256r1, kGroupSecp384r1};
+  /// Groups that get a key share in the first ClientHello (RFC 8446
+  /// §4.2.8). Empty (the default) = derived: the first entry of `groups`,
+  /// so changing `groups` alone is enough. An explicit list must be a
+  /// subset of `groups` with at most three entries, or start() (and
+  /// check_config()) fails with a usage error. A server that wants another
+  /// group asks for it with a HelloRetryRequest.
+  std::vector<uint16_t> key_share_groups;
   /// ALPN protocols to offer (empty = no ALPN extension).
   std::vector<std::string> alpn;
   Limits limits;
   KeyLogFn keylog;
-  /// Protocol versions: TLS 1.2 (0x0303) and/or TLS 1.3 (0x0304). The
+  /// Protocol versions: TLS 1.2 (kVersionTls12) and/or TLS 1.3 (kVersionTls13). The
   /// default offers both in one ClientHello and lets the server choose;
-  /// min_version = 0x0304 is the TLS 1.3-only client.
-  uint16_t min_version = 0x0303;
-  uint16_t max_version = 0x0304;
-  /// TLS 1.2 cipher suites in preference order (ECDHE only, AEAD only):
-  /// TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = 0xCCA9,
-  /// ..._AES_128_GCM_SHA256 = 0xC02B, ..._AES_256_GCM_SHA384 = 0xC02C, and
-  /// the ECDHE_RSA ones 0xCCA8, 0xC02F, 0xC030.
-  std::vector<uint16_t> tls12_cipher_suites = {0xCCA9, 0xC02B, 0xC02C, 0xCCA8, 0xC02F, 0xC030};
+  /// min_version = kVersionTls13 is the TLS 1.3-only client.
+  uint16_t min_version = kVersionTls12;
+  uint16_t max_version = kVersionTls13;
+  /// TLS 1.2 cipher suites in preference order (ECDHE only, AEAD only;
+  /// named in mactls/tls_ids.h).
+  std::vector<uint16_t> tls12_cipher_suites = {
+      kTlsEcdheEcdsaWithChacha20Poly1305Sha256, kTlsEcdheEcdsaWithAes128GcmSha256,
+      kTlsEcdheEcdsaWithAes256GcmSha384,        kTlsEcdheRsaWithChacha20Poly1305Sha256,
+      kTlsEcdheRsaWithAes128GcmSha256,          kTlsEcdheRsaWithAes256GcmSha384};
   /// Refuse a TLS 1.2 server without extended_master_secret (RFC 7627) with
   /// handshake_failure. Off by default: such a handshake completes, but its
   /// session is never stored for resumption.
@@ -109,10 +145,10 @@ struct ClientConfig {
 
 /// What a connection has learnt; filled as the handshake proceeds.
 struct ConnectionInfo {
-  uint16_t version = 0;             ///< 0x0304 or 0x0303 once negotiated
-  uint16_t cipher_suite = 0;
-  uint16_t group = 0;               ///< ECDHE group actually used
-  uint16_t signature_scheme = 0;    ///< of CertificateVerify (0 when resumed)
+  uint16_t version = 0;             ///< kVersionTls13 or kVersionTls12 once negotiated
+  uint16_t cipher_suite = 0;        ///< kTlsAes128GcmSha256, ... (mactls/tls_ids.h)
+  uint16_t group = 0;               ///< ECDHE group actually used (kGroupX25519, ...)
+  uint16_t signature_scheme = 0;    ///< of CertificateVerify (kSigEcdsaSecp256r1Sha256, ...; 0 when resumed)
   bool hello_retry = false;         ///< a HelloRetryRequest happened
   std::string alpn;                 ///< selected protocol, empty if none
   /// Leaf summary (from the chain, or inherited from the ticket). Set only
@@ -158,7 +194,10 @@ class Client {
   };
 
   /// server_name is used for SNI, certificate host name checks and the
-  /// ticket-store key (with port). An IP literal is not sent as SNI. It is
+  /// ticket-store key (with port). The engine opens no connection itself,
+  /// so `port` serves only that key (tickets from port 8443 are never
+  /// offered to port 443); 0 means 443, the HTTPS port, for a host that
+  /// does not track ports. An IP literal is not sent as SNI. It is
   /// normalised once, here, for all three: one trailing dot is dropped
   /// (RFC 6066 §3 forbids it in SNI; `localhost.` is `localhost`) and ASCII
   /// letters are lowered (DNS names are case-insensitive).
@@ -174,7 +213,8 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   /// Writes the ClientHello (taking a ticket from the store if one fits)
-  /// into `out`. Call once. Fails (origin local, nothing written) when the
+  /// into `out`. Call once. Fails with nothing written: with origin usage
+  /// for a config check_config() refuses, with origin local when the
   /// RandomSource reports failed() after drawing the hello's randomness.
   Status start(std::vector<uint8_t>& out);
 
@@ -197,7 +237,12 @@ class Client {
   /// alerts, KeyUpdate answers) are appended to `out`. Returns the fatal
   /// error, if any (an alert for the peer is then already in `out`).
   /// `*consumed` tells how much of `in` was taken: less than `len` only when
-  /// decrypted application data fills max_buffered_app_data (read() first).
+  /// decrypted application data fills max_buffered_app_data (read() first,
+  /// then feed the rest again). `consumed` may be null when the caller does
+  /// not need the count. That is safe when readable() is 0 before each
+  /// feed() (everything was read) and `len` is at most
+  /// Limits::max_buffered_app_data, since then every byte is taken;
+  /// otherwise bytes not taken are lost from the caller's view.
   Status feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out);
 
   /// Encrypts application data into records appended to `out`. Only when
@@ -219,13 +264,11 @@ class Client {
   Status error() const;
   const ConnectionInfo& info() const;
 
-  /// Test hook: the number of bytes of key material currently held (traffic
-  /// secrets, private keys, PSKs); 0 after close()/failure wipes them.
-  size_t secret_bytes_held() const;
 
  private:
   struct Impl;
-  friend class Client12;  // the TLS 1.2 machine works on the same Impl
+  friend class Client12;      // the TLS 1.2 machine works on the same Impl
+  friend struct ClientAccess;  // internal inspection (src/handshake/client_access.h)
   std::unique_ptr<Impl> impl_;
 };
 

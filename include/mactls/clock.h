@@ -11,7 +11,7 @@ namespace mactls {
 /// timeouts, and wall-clock milliseconds since the Unix epoch for
 /// certificate validity, ticket ages (RFC 8446 §4.2.11.1 counts them in
 /// milliseconds) and ticket expiry, which must survive a persistent store.
-/// Tests inject a ManualClock.
+/// Tests inject a ManualClock (mactls/testing.h).
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -25,26 +25,6 @@ class Clock {
 
 /// The host's clocks (CLOCK_MONOTONIC and time()).
 Clock& system_clock();
-
-/// A clock that only moves when told to; for tests.
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(int64_t unix_seconds = 1700000000, uint64_t mono_ms = 1000)
-      : unix_ms_(unix_seconds * 1000), mono_(mono_ms) {}
-  uint64_t monotonic_ms() override { return mono_; }
-  int64_t unix_ms() override { return unix_ms_; }
-  /// Moves both clocks forward by `ms` milliseconds.
-  void advance_ms(uint64_t ms) {
-    mono_ += ms;
-    unix_ms_ += static_cast<int64_t>(ms);
-  }
-  /// Sets the wall clock only (the monotonic clock never jumps).
-  void set_unix_seconds(int64_t s) { unix_ms_ = s * 1000; }
-
- private:
-  int64_t unix_ms_;
-  uint64_t mono_;
-};
 
 }  // namespace mactls
 

@@ -245,19 +245,13 @@ class Connection {
  public:
   /// Makes a connection to `host`:`port` (name for SNI, certificate check
   /// and ticket key). `config` is copied by the engine; what its pointers
-  /// point to (trust, tickets, random, clock) must outlive the connection.
+  /// point to (trust, tickets, verify_cache, random, clock) must outlive
+  /// the connection (Lifetimes at ClientConfig, mactls/client.h).
   /// A null `transport` is reported as a failure by Start(). Never null.
   static std::unique_ptr<Connection> New(const ClientConfig& config,
                                          std::unique_ptr<Transport> transport,
                                          std::string host, uint16_t port,
                                          ConnectionOptions options = {});
-  /// The same over any Engine (tests drive the adapter with a scripted one).
-  /// `clock` null means system_clock().
-  static std::unique_ptr<Connection> NewWithEngine(std::unique_ptr<Engine> engine,
-                                                   std::unique_ptr<Transport> transport,
-                                                   std::string host, uint16_t port,
-                                                   ConnectionOptions options,
-                                                   Clock* clock);
   ~Connection();  ///< Dispose()
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -327,6 +321,11 @@ class Connection {
  private:
   Connection(std::unique_ptr<Engine> engine, std::unique_ptr<Transport> transport,
              std::string host, uint16_t port, ConnectionOptions options, Clock* clock);
+  // Internal (src/async/engine.h): a Connection over any Engine.
+  friend std::unique_ptr<Connection> connection_with_engine(std::unique_ptr<Engine> engine,
+                                                            std::unique_ptr<Transport> transport,
+                                                            std::string host, uint16_t port,
+                                                            ConnectionOptions options, Clock* clock);
 
   void on_connect_status(ConnectStatus cs);
   void start_engine();

@@ -49,8 +49,13 @@
  * ticket store or a config being changed. Callbacks are called only from
  * inside the mactls call that needs them, on the caller's thread.
  *
- * Lifetimes: a config and the ticket store set on it must outlive every
- * connection made from them (the trust anchors live in the config).
+ * Lifetimes (the one place for C; the C++ rules behind them are at
+ * ClientConfig in mactls/client.h): the caller owns every config, ticket
+ * store, connection and engine it makes and frees each once. A config and
+ * the ticket store set on it must outlive every connection and engine made
+ * from them (the trust anchors live in the config, and the compiled-in
+ * anchor bytes must outlive the config); the `user` pointers given to
+ * callbacks must outlive them too.
  * Settings are copied into a connection when mactls_conn_new() makes it;
  * later config changes affect only later connections. Strings returned by
  * getters belong to the handle and stay valid until the next call that may
@@ -132,6 +137,47 @@ typedef enum mactls_error_origin {
   MACTLS_ORIGIN_TIMEOUT = 4,   /**< the connect or handshake deadline passed */
   MACTLS_ORIGIN_USAGE = 5      /**< the API was used wrongly (e.g. no trust anchors) */
 } mactls_error_origin;
+
+/* ----------------------------------------------------- TLS code points */
+
+/* The IANA numbers mactls_info reports (version, cipher_suite, group,
+ * signature_scheme), named. The same numbers as mactls/tls_ids.h in C++.
+ * Plain integer constants, so C89 takes them anywhere an integer goes. */
+
+/** Protocol versions (RFC 8446 §4.2.1). */
+#define MACTLS_TLS_1_2 0x0303
+#define MACTLS_TLS_1_3 0x0304
+
+/** TLS 1.3 cipher suites (RFC 8446 §B.4). */
+#define MACTLS_SUITE_AES_128_GCM_SHA256 0x1301
+#define MACTLS_SUITE_AES_256_GCM_SHA384 0x1302
+#define MACTLS_SUITE_CHACHA20_POLY1305_SHA256 0x1303
+/** TLS 1.2 cipher suites (RFC 5289, RFC 7905): ECDHE and AEAD only. */
+#define MACTLS_SUITE_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 0xC02B
+#define MACTLS_SUITE_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 0xC02C
+#define MACTLS_SUITE_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xCCA9
+#define MACTLS_SUITE_ECDHE_RSA_WITH_AES_128_GCM_SHA256 0xC02F
+#define MACTLS_SUITE_ECDHE_RSA_WITH_AES_256_GCM_SHA384 0xC030
+#define MACTLS_SUITE_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 0xCCA8
+
+/** Named groups (RFC 8446 §4.2.7). */
+#define MACTLS_GROUP_SECP256R1 0x0017
+#define MACTLS_GROUP_SECP384R1 0x0018
+#define MACTLS_GROUP_X25519 0x001D
+
+/** Signature schemes (RFC 8446 §4.2.3). */
+#define MACTLS_SIG_RSA_PKCS1_SHA256 0x0401
+#define MACTLS_SIG_RSA_PKCS1_SHA384 0x0501
+#define MACTLS_SIG_RSA_PKCS1_SHA512 0x0601
+#define MACTLS_SIG_ECDSA_SECP256R1_SHA256 0x0403
+#define MACTLS_SIG_ECDSA_SECP384R1_SHA384 0x0503
+#define MACTLS_SIG_RSA_PSS_RSAE_SHA256 0x0804
+#define MACTLS_SIG_RSA_PSS_RSAE_SHA384 0x0805
+#define MACTLS_SIG_RSA_PSS_RSAE_SHA512 0x0806
+#define MACTLS_SIG_ED25519 0x0807
+#define MACTLS_SIG_RSA_PSS_PSS_SHA256 0x0809
+#define MACTLS_SIG_RSA_PSS_PSS_SHA384 0x080A
+#define MACTLS_SIG_RSA_PSS_PSS_SHA512 0x080B
 
 /* ------------------------------------------------------------ config */
 
@@ -425,13 +471,13 @@ int mactls_conn_interest(const mactls_conn* conn, mactls_interest* out);
 /** Diagnostics of one connection. Strings are never NULL. */
 typedef struct mactls_info {
   mactls_state state;
-  mactls_u16 version;                  /**< 0x0304 or 0x0303 once negotiated */
+  mactls_u16 version;                  /**< MACTLS_TLS_1_3 or MACTLS_TLS_1_2 once negotiated, else 0 */
   const char* version_name;          /**< "TLS 1.3", "TLS 1.2", "none" */
-  mactls_u16 cipher_suite;
+  mactls_u16 cipher_suite;             /**< MACTLS_SUITE_*, 0 before ServerHello */
   const char* cipher_suite_name;     /**< "TLS_AES_128_GCM_SHA256", ... */
-  mactls_u16 group;
+  mactls_u16 group;                    /**< MACTLS_GROUP_* of the ECDHE */
   const char* group_name;            /**< "x25519", ... */
-  mactls_u16 signature_scheme;         /**< 0 when resumed */
+  mactls_u16 signature_scheme;         /**< MACTLS_SIG_* of CertificateVerify; 0 when resumed */
   const char* signature_scheme_name; /**< "ecdsa_secp256r1_sha256", ..., "none" */
   int hello_retry;                   /**< a HelloRetryRequest happened */
   const char* alpn;                  /**< selected protocol, "" if none */
@@ -498,7 +544,9 @@ typedef enum mactls_engine_state {
 } mactls_engine_state;
 
 /** An engine for `host` (SNI, certificate check, ticket lookup) and `port`
- * (ticket lookup) with a copy of the config's settings. NULL if cfg or
+ * (the engine opens nothing: the port only keys the ticket lookup, so
+ * tickets from one port are never offered to another; 0 means 443) with a
+ * copy of the config's settings. NULL if cfg or
  * host is NULL or host is empty, or when out of memory. */
 mactls_engine* mactls_engine_new(const mactls_config* cfg, const char* host, mactls_u16 port);
 /** Checks the config (no trust anchors etc. fail here with origin USAGE and

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace mactls {
 
@@ -29,22 +28,7 @@ class RandomSource {
 /// instance is returned.
 RandomSource& system_random();
 
-/// Deterministic source for tests and transcript replay: hands out the
-/// queued byte strings in order (each fill() consumes exactly `len` bytes
-/// from the queue, spanning entries if needed); once the queue is empty it
-/// produces a counter stream. Never use outside tests.
-class FixedRandom final : public RandomSource {
- public:
-  FixedRandom() = default;
-  explicit FixedRandom(std::vector<uint8_t> bytes) { push(std::move(bytes)); }
-  void push(std::vector<uint8_t> bytes);
-  void fill(uint8_t* out, size_t len) override;
-
- private:
-  std::vector<uint8_t> queue_;
-  size_t pos_ = 0;
-  uint8_t counter_ = 0;
-};
+// A deterministic source for tests (FixedRandom) is in mactls/testing.h.
 
 }  // namespace mactls
 

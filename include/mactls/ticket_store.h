@@ -109,7 +109,9 @@ struct Ticket {
 };
 
 /// Where tickets live between connections. Implementations must hand each
-/// TLS 1.3 ticket out at most once and never return an expired entry.
+/// TLS 1.3 ticket out at most once and never return an expired entry. The
+/// host owns the store and shares it between connections; how long it must
+/// live is stated at ClientConfig in mactls/client.h.
 ///
 /// Both kinds go in through insert() (told apart by Ticket::version); a
 /// caller asks for the kind it can use: take() for a TLS 1.3 ticket,

@@ -20,7 +20,9 @@ struct EmbeddedAnchor {
 /// The set of trust anchors. Each anchor is parsed once when added (its
 /// subject and public key are kept ready), so a handshake never reparses
 /// roots. Not thread-safe for modification; concurrent handshakes may share
-/// a store that is no longer being modified.
+/// a store that is no longer being modified. The host owns it; how long it
+/// must live is stated, with the other objects a config points to, at
+/// ClientConfig in mactls/client.h.
 class TrustStore {
  public:
   TrustStore();
@@ -48,10 +50,11 @@ class TrustStore {
   /// trust context (the ticket store keys tickets by it).
   void id(uint8_t out[32]) const;
 
+  /// Opaque: what the store holds (src/x509/trust_impl.h).
   struct Impl;
-  const Impl& impl() const { return *impl_; }
 
  private:
+  friend struct TrustStoreAccess;  // the library's own access (src/x509/trust_impl.h)
   std::unique_ptr<Impl> impl_;
 };
 

@@ -31,10 +31,11 @@
 // the memory back. Nothing held is secret (certificates are public), but
 // it is wiped anyway.
 //
-// Lifetime and sharing: the host creates one VerifyCache, points
-// ClientConfig::verify_cache at it (nullptr = both caches off) and keeps it
-// alive as long as any Client made from such a config. It is thread-safe:
-// connections on several threads may share it.
+// Lifetime and sharing: the host creates and owns one VerifyCache and
+// points ClientConfig::verify_cache at it (nullptr = both caches off); it
+// is thread-safe, so connections on several threads may share it. Who must
+// outlive whom is stated once, for every object a config points to, at
+// ClientConfig in mactls/client.h.
 #ifndef MACTLS_VERIFY_CACHE_H
 #define MACTLS_VERIFY_CACHE_H
 
@@ -77,11 +78,11 @@ class VerifyCache {
   /// A snapshot of the counters.
   Stats stats() const;
 
+  /// Opaque: the caches themselves (src/x509/verify_cache.cpp).
   struct Impl;
-  /// Internal (src/x509/verify_cache.h).
-  Impl& impl() { return *impl_; }
 
  private:
+  friend struct VerifyCacheAccess;  // the library's own access (src/x509/verify_cache.cpp)
   std::unique_ptr<Impl> impl_;
 };
 

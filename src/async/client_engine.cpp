@@ -51,8 +51,15 @@ std::unique_ptr<Connection> Connection::New(const ClientConfig& config,
     full.offer_resumption = false;
     engine = make_client_engine(full, host, port, options.partition);
   }
-  return NewWithEngine(std::move(engine), std::move(transport), std::move(host), port,
-                       std::move(options), config.clock);
+  return connection_with_engine(std::move(engine), std::move(transport), std::move(host), port,
+                                std::move(options), config.clock);
+}
+
+std::unique_ptr<Connection> connection_with_engine(std::unique_ptr<Engine> engine,
+                                                   std::unique_ptr<Transport> transport, std::string host,
+                                                   uint16_t port, ConnectionOptions options, Clock* clock) {
+  return std::unique_ptr<Connection>(new Connection(std::move(engine), std::move(transport), std::move(host),
+                                                    port, std::move(options), clock));
 }
 
 }  // namespace mactls

@@ -22,15 +22,6 @@ std::string host_port(const std::string& host, uint16_t port) {
 
 }  // namespace
 
-std::unique_ptr<Connection> Connection::NewWithEngine(std::unique_ptr<Engine> engine,
-                                                      std::unique_ptr<Transport> transport,
-                                                      std::string host, uint16_t port,
-                                                      ConnectionOptions options, Clock* clock) {
-  return std::unique_ptr<Connection>(new Connection(std::move(engine), std::move(transport),
-                                                    std::move(host), port, std::move(options),
-                                                    clock));
-}
-
 Connection::Connection(std::unique_ptr<Engine> engine, std::unique_ptr<Transport> transport,
                        std::string host, uint16_t port, ConnectionOptions options, Clock* clock)
     : engine_(std::move(engine)),

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mactls/client.h"
+#include "mactls/connection.h"
 #include "mactls/status.h"
 
 namespace mactls {
@@ -37,6 +38,13 @@ class Engine {
   virtual Status error() const = 0;
   virtual const ConnectionInfo& info() const = 0;
 };
+
+/// A Connection over any Engine: Connection::New() with the real one, the
+/// adapter tests with a scripted one. `clock` null means system_clock().
+/// Declared (and befriended) in mactls/connection.h, where Engine is opaque.
+std::unique_ptr<Connection> connection_with_engine(std::unique_ptr<Engine> engine,
+                                                   std::unique_ptr<Transport> transport, std::string host,
+                                                   uint16_t port, ConnectionOptions options, Clock* clock);
 
 /// The real engine: a mactls::Client made from `config` (copied by Client).
 std::unique_ptr<Engine> make_client_engine(const ClientConfig& config, std::string server_name,

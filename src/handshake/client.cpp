@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "handshake/client_impl.h"
+#include "handshake/client_access.h"
 
 #include "crypto/bignum_memory.h"
 #include "keyschedule/prf12.h"
@@ -13,6 +14,10 @@
 #include "mactls/trust.h"
 
 namespace mactls {
+
+// Limits::max_auth_age_s is the one setting; a ticket that records none is
+// judged by the same default.
+static_assert(Limits().max_auth_age_s == Ticket::kDefaultMaxAuthAgeS, "one default authentication bound");
 
 namespace {
 
@@ -63,11 +68,14 @@ Client::Impl::Impl(const ClientConfig& c, std::string name, uint16_t p, std::str
       rng(c.random ? c.random : &system_random()),
       clock(c.clock ? c.clock : &system_clock()),
       server_name(normalise_host_name(std::move(name))),
-      port(p),
+      port(p ? p : 443),  // 0: the HTTPS port (client.h); the port only keys tickets
       partition(std::move(part)),
       reader(c.limits.max_empty_records),
       reassembler(c.limits.max_handshake_message) {
   sni = !server_name.empty() && !is_ip_literal(server_name);
+  // ClientConfig::key_share_groups left empty: one share, for the most
+  // preferred group (an explicit list is checked by check_config()).
+  if (cfg.key_share_groups.empty() && !cfg.groups.empty()) cfg.key_share_groups.push_back(cfg.groups.front());
 }
 
 Client::Impl::~Impl() { wipe_all(); }
@@ -199,9 +207,12 @@ void Client::Impl::find_session12() {
 
 Status Client::Impl::check_config() const {
   if (!cfg.trust) return Status::make(ErrorOrigin::usage, Alert::internal_error, "no trust anchors configured");
-  if (cfg.cipher_suites.empty() || cfg.groups.empty() || cfg.key_share_groups.empty() ||
-      cfg.key_share_groups.size() > shares.size())
-    return Status::make(ErrorOrigin::usage, Alert::internal_error, "cipher suites, groups or key shares misconfigured");
+  if (cfg.cipher_suites.empty())
+    return Status::make(ErrorOrigin::usage, Alert::internal_error, "no TLS 1.3 cipher suites configured");
+  if (cfg.groups.empty()) return Status::make(ErrorOrigin::usage, Alert::internal_error, "no groups configured");
+  if (cfg.key_share_groups.size() > shares.size())
+    return Status::make(ErrorOrigin::usage, Alert::internal_error,
+                        "key_share_groups lists more than 3 groups (leave it empty to derive it from groups)");
   for (uint16_t s : cfg.cipher_suites)
     if (!find_cipher_suite(s)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown cipher suite configured");
   if (cfg.min_version < kTls12 || cfg.max_version > kTls13 || cfg.min_version > cfg.max_version)
@@ -214,8 +225,16 @@ Status Client::Impl::check_config() const {
   }
   for (uint16_t g : cfg.groups)
     if (!is_supported_group(g)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "unknown group configured");
-  for (uint16_t g : cfg.key_share_groups)
-    if (!contains(cfg.groups, g)) return Status::make(ErrorOrigin::usage, Alert::internal_error, "key share group not in supported groups");
+  for (size_t i = 0; i < cfg.key_share_groups.size(); ++i) {
+    const uint16_t g = cfg.key_share_groups[i];
+    if (!contains(cfg.groups, g))
+      return Status::make(ErrorOrigin::usage, Alert::internal_error,
+                          "a key_share_groups entry is not in groups (leave key_share_groups empty to derive it)");
+    // RFC 8446 §4.2.8: no two KeyShareEntry values for one group.
+    for (size_t j = 0; j < i; ++j)
+      if (cfg.key_share_groups[j] == g)
+        return Status::make(ErrorOrigin::usage, Alert::internal_error, "key_share_groups names a group twice");
+  }
   for (const std::string& a : cfg.alpn)
     if (a.empty() || a.size() > 255) return Status::make(ErrorOrigin::usage, Alert::internal_error, "ALPN protocol name must be 1..255 bytes");
   return Status::ok();
@@ -224,7 +243,15 @@ Status Client::Impl::check_config() const {
 Status Client::Impl::start(Bytes& out) {
   if (state != State::idle) return Status::make(ErrorOrigin::usage, Alert::internal_error, "start() called twice");
   Status usage = check_config();
-  if (!usage.is_ok()) return fail(usage, out);
+  if (!usage.is_ok()) {
+    // Nothing has been sent, so there is no one to send an alert to: the
+    // caller gets the usage error and `out` stays as it was.
+    err = usage;
+    state = State::failed;
+    expect = Expect::none;
+    wipe_all();
+    return err;
+  }
 
   info.started_ms = clock->monotonic_ms();
   rng->fill(client_random, 32);
@@ -899,7 +926,7 @@ Client::State Client::state() const { return impl_->state; }
 bool Client::handshake_done() const { return impl_->info.handshake_done_ms != 0 || impl_->state == State::open; }
 Status Client::error() const { return impl_->err; }
 const ConnectionInfo& Client::info() const { return impl_->info; }
-size_t Client::secret_bytes_held() const { return impl_->secret_bytes(); }
+size_t ClientAccess::secret_bytes_held(const Client& c) { return c.impl_->secret_bytes(); }
 
 const char* client_state_name(Client::State s) {
   switch (s) {

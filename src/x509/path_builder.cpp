@@ -300,7 +300,14 @@ Status build_path(const ParsedCertificate* certs, size_t n, const TrustStore::Im
       return Status::ok();
     }
   Search s(certs, n, anchors, opts, counters);
-  return s.run(path);
+  Status st = s.run(path);
+  // A leaf that names itself as its issuer (RFC 5280 §6.1 "self-issued")
+  // and is not an anchor has nothing to chain to: say so in words the user
+  // recognises, rather than "does not lead to a trusted root". The alert
+  // stays unknown_ca (RFC 8446 §6.2).
+  if (!st.is_ok() && st.alert() == Alert::unknown_ca && self_issued(certs[0]))
+    return Status::fail(Alert::unknown_ca, "self-signed certificate: the server's certificate is its own issuer and is not a trust anchor");
+  return st;
 }
 
 }  // namespace mactls

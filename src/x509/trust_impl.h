@@ -25,6 +25,12 @@ struct TrustStore::Impl {
   size_t skipped = 0;
 };
 
+/// The library's way to what a TrustStore holds (the public class keeps it
+/// private).
+struct TrustStoreAccess {
+  static const TrustStore::Impl& impl(const TrustStore& t) { return *t.impl_; }
+};
+
 }  // namespace mactls
 
 #endif

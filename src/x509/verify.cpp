@@ -56,7 +56,7 @@ Status verify_server_chain(const ByteView* certs, size_t n, const TrustStore& st
   po.signatures_verified = opts.signatures_verified;
   CertPath path;
   PathCounters spent;
-  Status found = build_path(parsed.data(), n, store.impl(), po, &path, &spent);
+  Status found = build_path(parsed.data(), n, TrustStoreAccess::impl(store), po, &path, &spent);
   out->signature_checks = spent.signature_checks;
   out->candidates_tried = spent.candidates_tried;
   out->name_constraint_checks = spent.name_constraint_checks;

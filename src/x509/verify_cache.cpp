@@ -97,6 +97,11 @@ struct VerifyCache::Impl {
   }
 };
 
+// The library's way to the caches (the public class keeps them private).
+struct VerifyCacheAccess {
+  static VerifyCache::Impl& impl(VerifyCache& c) { return *c.impl_; }
+};
+
 VerifyCache::VerifyCache() : impl_(new Impl()) {}
 
 VerifyCache::VerifyCache(Limits limits) : impl_(new Impl()) { impl_->lim = limits; }
@@ -169,7 +174,7 @@ void CachedChain::wipe() {
 }
 
 bool signature_cached(VerifyCache& cache, const CacheDigest& key) {
-  VerifyCache::Impl& m = cache.impl();
+  VerifyCache::Impl& m = VerifyCacheAccess::impl(cache);
   std::lock_guard<std::mutex> lock(m.mu);
   auto it = m.sig_index.find(key);
   if (it == m.sig_index.end()) return false;
@@ -179,7 +184,7 @@ bool signature_cached(VerifyCache& cache, const CacheDigest& key) {
 }
 
 bool find_chain(VerifyCache& cache, const CacheDigest& key, CachedChain* out) {
-  VerifyCache::Impl& m = cache.impl();
+  VerifyCache::Impl& m = VerifyCacheAccess::impl(cache);
   std::lock_guard<std::mutex> lock(m.mu);
   auto it = m.chain_index.find(key);
   if (it == m.chain_index.end()) {
@@ -194,7 +199,7 @@ bool find_chain(VerifyCache& cache, const CacheDigest& key, CachedChain* out) {
 
 void PendingVerifyCache::commit(VerifyCache* cache) {
   if (cache) {
-    VerifyCache::Impl& m = cache->impl();
+    VerifyCache::Impl& m = VerifyCacheAccess::impl(*cache);
     std::lock_guard<std::mutex> lock(m.mu);
     for (const CacheDigest& k : signatures) {
       auto it = m.sig_index.find(k);

@@ -31,6 +31,7 @@
 #include "keyschedule/transcript.h"
 #include "mactls/client.h"
 #include "mactls/connection.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "support/keyschedule_access.h"
 #include "support/scripted_server.h"

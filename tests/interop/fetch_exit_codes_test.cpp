@@ -123,6 +123,8 @@ TEST_F(FetchExitCodes, UntrustedChainIs60) {
   ASSERT_TRUE(serve(s)) << s.output();
   FetchRun r = fetch("--cafile '" + root("other") + "' " + url(s.port()));
   EXPECT_EQ(r.status, 60) << r.output;
+  EXPECT_NE(r.output.find("does not lead to a trusted root"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("self-signed"), std::string::npos) << "an issued leaf is not self-signed: " << r.output;
 }
 
 TEST_F(FetchExitCodes, SelfSignedCertificateIs60) {
@@ -130,6 +132,16 @@ TEST_F(FetchExitCodes, SelfSignedCertificateIs60) {
   ASSERT_TRUE(serve(s)) << s.output();
   FetchRun r = fetch("--cafile '" + root("good") + "' " + url(s.port()));
   EXPECT_EQ(r.status, 60) << r.output;
+  // Named as such, not as a chain that leads nowhere.
+  EXPECT_NE(r.output.find("self-signed certificate"), std::string::npos) << r.output;
+}
+
+TEST_F(FetchExitCodes, SelfSignedCertificateThatIsTheTrustAnchorIs0) {
+  // The same leaf, configured as the anchor, is trusted as it stands.
+  PeerServer s(options(pki_->cert_path("self"), pki_->key_path("self")));
+  ASSERT_TRUE(serve(s)) << s.output();
+  FetchRun r = fetch("--cafile '" + pki_->cert_path("self") + "' " + url(s.port()));
+  EXPECT_EQ(r.status, 0) << r.output;
 }
 
 TEST_F(FetchExitCodes, ExpiredCertificateIs60) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "mactls/client.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "support/peer_server.h"

@@ -183,9 +183,9 @@ Bytes toy(char type, const std::string& payload) {
 // ------------------------------------------------------------------ FakeRig
 
 FakeRig::FakeRig(ConnectionOptions opt, const std::string& host, uint16_t port) {
-  conn = Connection::NewWithEngine(std::unique_ptr<Engine>(new ScriptedEngine(engine)),
-                                   std::unique_ptr<Transport>(new FakeTransport(wire)), host, port,
-                                   std::move(opt), &clock);
+  conn = connection_with_engine(std::unique_ptr<Engine>(new ScriptedEngine(engine)),
+                                std::unique_ptr<Transport>(new FakeTransport(wire)), host, port, std::move(opt),
+                                &clock);
 }
 
 void FakeRig::start_connected() {

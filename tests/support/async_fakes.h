@@ -12,6 +12,7 @@
 #include "async/engine.h"
 #include "common/bytes.h"
 #include "mactls/connection.h"
+#include "mactls/testing.h"
 
 namespace mactls::test {
 

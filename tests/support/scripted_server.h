@@ -24,6 +24,7 @@
 #include "mactls/client.h"
 #include "mactls/random.h"
 #include "mactls/status.h"
+#include "mactls/testing.h"
 
 namespace mactls::test {
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "mactls/client.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "mactls/trust.h"
 #include "support/pki.h"

@@ -13,6 +13,7 @@
 
 #include "async/engine.h"
 #include "mactls/connection.h"
+#include "mactls/testing.h"
 #include "support/async_fakes.h"
 
 namespace mactls {
@@ -635,7 +636,7 @@ TEST(Connection, StartTwiceIsAUsageErrorThatChangesNothing) {
 
 TEST(Connection, MissingTransportOrEngineFailsAtStartInWords) {
   ManualClock clock;
-  auto no_transport = Connection::NewWithEngine(
+  auto no_transport = connection_with_engine(
       std::unique_ptr<Engine>(new test::ScriptedEngine(std::make_shared<test::EngineScript>())), nullptr,
       "h.test", 443, {}, &clock);
   EXPECT_EQ(no_transport->Start().origin(), ErrorOrigin::usage);
@@ -643,7 +644,7 @@ TEST(Connection, MissingTransportOrEngineFailsAtStartInWords) {
   EXPECT_EQ(no_transport->last_error(), "the connection was made without a transport");
   EXPECT_EQ(no_transport->Pump(), ConnState::failed);
 
-  auto no_engine = Connection::NewWithEngine(
+  auto no_engine = connection_with_engine(
       nullptr, std::unique_ptr<Transport>(new test::FakeTransport(std::make_shared<test::FakeWire>())),
       "h.test", 443, {}, &clock);
   EXPECT_EQ(no_engine->Start().origin(), ErrorOrigin::usage);
@@ -794,7 +795,7 @@ TEST(PosixTransport, ConnectionOverIt_RefusedPortEndsFailedWithClearText) {
     port = l.port;
   }
   ManualClock clock;
-  auto c = Connection::NewWithEngine(
+  auto c = connection_with_engine(
       std::unique_ptr<Engine>(new test::ScriptedEngine(std::make_shared<test::EngineScript>())),
       make_posix_transport(), "127.0.0.1", port, {}, &clock);
   (void)c->Start();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "handshake/client_access.h"
 #include "mactls/client.h"
 #include "mactls/connection.h"
 #include "mactls/ticket_store.h"
@@ -50,7 +51,7 @@ class Engine12 : public ScriptedServerTest {
     o.alerts = server.alerts();
     o.state = client.state();
     o.info = client.info();
-    if (!o.status.is_ok()) o.secret_bytes = client.secret_bytes_held();
+    if (!o.status.is_ok()) o.secret_bytes = ClientAccess::secret_bytes_held(client);
     return o;
   }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "handshake/client_access.h"
 #include "handshake/messages.h"
 #include "mactls/client.h"
 #include "mactls/ticket_store.h"
@@ -73,12 +74,12 @@ class Engine : public ScriptedServerTest {
     last_resumed_ = server->resumed();
     last_hrr_ = server->hello_retry_sent();
     last_alerts_ = server->alerts();
-    last_secret_bytes_ = client.secret_bytes_held();
+    last_secret_bytes_ = ClientAccess::secret_bytes_held(client);
     last_state_ = client.state();
     if (r.client_status.is_ok()) {
       Bytes out;
       EXPECT_TRUE(client.close(out).is_ok());
-      last_secret_bytes_after_close_ = client.secret_bytes_held();
+      last_secret_bytes_after_close_ = ClientAccess::secret_bytes_held(client);
       (void)server->receive(ByteView(out), out);
       last_alerts_ = server->alerts();
     }
@@ -685,6 +686,30 @@ TEST_F(Engine, UnrecognisedExtensionsInCertificateRequestAreIgnored) {
   Status s = connect(script, nullptr, 0, &server);
   ASSERT_TRUE(s.is_ok()) << s.what() << " / server: " << last_server_error_;
   EXPECT_TRUE(server->client_sent_empty_certificate());
+}
+
+// Issue 13: with key_share_groups left empty, changing `groups` alone is
+// enough: the one share is for the first group, so a server that accepts
+// it needs no HelloRetryRequest.
+TEST_F(Engine, AnEmptyKeyShareListSendsOneShareForTheFirstGroup) {
+  struct Case {
+    uint16_t group;
+    size_t share_len;  // KeyShareEntry: group(2) len(2) key
+  };
+  for (Case k : {Case{kGroupSecp256r1, 4 + 65}, Case{kGroupSecp384r1, 4 + 97}, Case{kGroupX25519, 4 + 32}}) {
+    cfg_.groups = {k.group, kGroupX25519};
+    cfg_.key_share_groups.clear();
+    std::unique_ptr<ScriptedServer> server;
+    ConnectionInfo info;
+    Status s = connect(ServerScript(), &info, 0, &server);
+    ASSERT_TRUE(s.is_ok()) << k.group << ": " << s.what() << " / server: " << last_server_error_;
+    EXPECT_FALSE(info.hello_retry) << k.group;
+    EXPECT_EQ(info.group, k.group);
+    ASSERT_EQ(server->hello_key_shares().size(), 1u);
+    const Bytes& ks = server->hello_key_shares()[0];
+    ASSERT_EQ(ks.size(), 2u + k.share_len) << k.group;
+    EXPECT_EQ((uint16_t(ks[2]) << 8) | ks[3], k.group);
+  }
 }
 
 TEST_F(Engine, CookieOnlyHelloRetryRequestResendsBothSharesAndAcceptsTheSecond) {

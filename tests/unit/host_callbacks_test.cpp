@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "async/callback_transport.h"
+#include "handshake/client_access.h"
 #include "mactls/client.h"
 #include "mactls/connection.h"
 #include "mactls/trust.h"
@@ -62,7 +63,7 @@ TEST(HostEntropy, AFailingSourceFailsStartAndNothingIsWritten) {
   EXPECT_TRUE(contains(s.what(), "entropy")) << s.what();
   EXPECT_TRUE(out.empty()) << "no ClientHello and no alert from predictable bytes";
   EXPECT_EQ(c.state(), Client::State::failed);
-  EXPECT_EQ(c.secret_bytes_held(), 0u);
+  EXPECT_EQ(ClientAccess::secret_bytes_held(c), 0u);
 }
 
 // The P-256 and P-384 key shares are drawn by rejection sampling; zeros

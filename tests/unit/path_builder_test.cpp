@@ -340,6 +340,23 @@ TEST_F(PathBuilder, AnUntrustedLeafIsUnknownCaWhateverElseIsWrong) {
   EXPECT_EQ(verify({"pb-leaf", "pb-int"}, {"pb-root"}, "wrong.test").alert(), Alert::bad_certificate);
 }
 
+// Issue 13: a self-signed leaf that is not an anchor is named as such (the
+// alert stays unknown_ca); an issued leaf that leads nowhere is not.
+TEST_F(PathBuilder, ASelfSignedLeafThatIsNoAnchorIsNamedSelfSigned) {
+  ASSERT_TRUE(pki_->issue(cert_spec("pb-self", KeyKind::p256, "", {"pb.test"})));
+  Status s = verify({"pb-self"}, {"pb-root"}, "pb.test");
+  EXPECT_EQ(s.alert(), Alert::unknown_ca);
+  EXPECT_NE(std::string(s.what()).find("self-signed certificate"), std::string::npos) << s.what();
+  // Sent with unrelated certificates behind it: still self-signed.
+  s = verify({"pb-self", "pb-int"}, {"pb-root"}, "pb.test");
+  EXPECT_NE(std::string(s.what()).find("self-signed certificate"), std::string::npos) << s.what();
+  // Configured as the anchor it is trusted as it stands.
+  EXPECT_TRUE(verify({"pb-self"}, {"pb-self"}, "pb.test").is_ok());
+  s = verify({"pb-leaf", "pb-int"}, {"pb-other"}, "pb.test");
+  EXPECT_EQ(s.alert(), Alert::unknown_ca);
+  EXPECT_EQ(std::string(s.what()).find("self-signed"), std::string::npos) << s.what();
+}
+
 // Issue 10 item 7: RFC 5280 §4.1.2.2 serial numbers, for what a server sends.
 TEST_F(PathBuilder, SerialNumbersMustBePositiveAndAtMost20Octets) {
   struct Case {

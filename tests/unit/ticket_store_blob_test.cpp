@@ -18,6 +18,7 @@
 #include "common/bytes.h"
 #include "crypto/hash.h"
 #include "mactls/random.h"
+#include "mactls/testing.h"
 #include "mactls/ticket_store.h"
 #include "resumption/store_codec.h"
 

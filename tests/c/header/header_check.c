@@ -41,6 +41,29 @@ static void my_ticket_stored(void* user, mactls_conn* conn, mactls_u16 version) 
   (void)user; (void)conn; (void)version;
 }
 
+/* The named code points are integer constant expressions that fit
+ * mactls_u16 (usable in a C89 static initialiser and a switch). */
+static const mactls_u16 kCodePoints[] = {
+    MACTLS_TLS_1_2, MACTLS_TLS_1_3,
+    MACTLS_SUITE_AES_128_GCM_SHA256, MACTLS_SUITE_AES_256_GCM_SHA384, MACTLS_SUITE_CHACHA20_POLY1305_SHA256,
+    MACTLS_SUITE_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, MACTLS_SUITE_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MACTLS_SUITE_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, MACTLS_SUITE_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    MACTLS_SUITE_ECDHE_RSA_WITH_AES_256_GCM_SHA384, MACTLS_SUITE_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    MACTLS_GROUP_SECP256R1, MACTLS_GROUP_SECP384R1, MACTLS_GROUP_X25519,
+    MACTLS_SIG_RSA_PKCS1_SHA256, MACTLS_SIG_RSA_PKCS1_SHA384, MACTLS_SIG_RSA_PKCS1_SHA512,
+    MACTLS_SIG_ECDSA_SECP256R1_SHA256, MACTLS_SIG_ECDSA_SECP384R1_SHA384, MACTLS_SIG_RSA_PSS_RSAE_SHA256,
+    MACTLS_SIG_RSA_PSS_RSAE_SHA384, MACTLS_SIG_RSA_PSS_RSAE_SHA512, MACTLS_SIG_ED25519,
+    MACTLS_SIG_RSA_PSS_PSS_SHA256, MACTLS_SIG_RSA_PSS_PSS_SHA384, MACTLS_SIG_RSA_PSS_PSS_SHA512};
+
+static int is_tls13_suite(mactls_u16 suite) {
+  switch (suite) {
+    case MACTLS_SUITE_AES_128_GCM_SHA256:
+    case MACTLS_SUITE_AES_256_GCM_SHA384:
+    case MACTLS_SUITE_CHACHA20_POLY1305_SHA256: return 1;
+    default: return 0;
+  }
+}
+
 static const unsigned char kNotACert[2] = {0x30, 0x00};
 static const mactls_embedded_anchor kAnchors[1] = {{kNotACert, sizeof kNotACert}};
 
@@ -70,6 +93,7 @@ int header_check(void) {
   t.close = my_close;
   t.native_handle = 0;
   (void)o;
+  (void)is_tls13_suite(kCodePoints[2]);
   (void)mactls_config_set_transport(cfg, &t, 0);
   (void)mactls_config_set_entropy(cfg, my_entropy, 0);
   (void)mactls_config_set_clock(cfg, my_mono, my_unix, 0);

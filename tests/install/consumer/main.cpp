@@ -1,7 +1,11 @@
 // Builds a ClientHello with an installed mactls: proves the headers, the
-// static library and its nettle/gmp dependencies are all found.
+// static library and its nettle/gmp dependencies are all found, including
+// the named code points (tls_ids.h) and the test doubles (testing.h) a
+// program's own tests use.
 #include <mactls/client.h>
+#include <mactls/testing.h>
 #include <mactls/ticket_store.h>
+#include <mactls/tls_ids.h>
 #include <mactls/trust.h>
 
 #include <cstdio>
@@ -13,6 +17,9 @@ int main() {
   mactls::ClientConfig cfg;
   cfg.trust = &trust;
   cfg.tickets = &tickets;
+  cfg.groups = {mactls::kGroupSecp256r1, mactls::kGroupX25519};  // the key share follows
+  mactls::ManualClock clock;
+  cfg.clock = &clock;
   mactls::Client client(cfg, "example.com", 443);
   std::vector<uint8_t> out;
   mactls::Status s = client.start(out);
