@@ -1,11 +1,23 @@
 // mactls_fuzz_corpus: seed corpora from real sessions. Runs mactls' client
-// against live `openssl s_server` and `gnutls-serv` on 127.0.0.1 (test-time
-// PKI: P-256, RSA-2048 and Ed25519 chains; X25519, and P-384 for a
-// HelloRetryRequest), keeps every byte the server sent and the key log,
-// then decrypts the server's records with mactls' own record layer and
-// writes each message to its target's corpus under OUT_DIR/<target>/.
+// against live `openssl s_server` and `gnutls-serv` on 127.0.0.1, keeps
+// every byte the server sent (and the key log), and writes each server
+// message to its target's corpus under OUT_DIR/<target>/.
 //
-//   mactls_fuzz_corpus OUT_DIR
+// TLS 1.3 (test-time PKI: P-256, RSA-2048 and Ed25519 chains; X25519, and
+// P-384 for a HelloRetryRequest): the server's records are decrypted with
+// mactls' own record layer and the key log.
+//
+// TLS 1.2 (servers limited to 1.2; ECDSA P-256 and P-384 chains, RSA-2048
+// chains with PKCS#1 v1.5 and with RSASSA-PSS signatures; X25519, P-256 and
+// P-384 in turn; tickets on (with ALPN) and off; full, then resumed; a
+// CertificateRequest from openssl, gnutls-serv asks by default): every server
+// message up to its ChangeCipherSpec is plaintext, so the ServerHello (and
+// its extensions), Certificate, ServerKeyExchange, CertificateRequest and
+// NewSessionTicket go to the messages12 target (first byte: the parser,
+// see fuzz/targets/messages12.cpp) and the ServerHello to server_hello.
+// Identical messages are written once.
+//
+//   mactls_fuzz_corpus OUT_DIR [all|tls13|tls12]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -16,6 +28,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,12 +64,15 @@ Bytes with_prefix(uint8_t b, ByteView v) {
   return out;
 }
 
-// One session: returns the server's bytes and the key log.
+// One session: returns the server's bytes and the key log. `group` 0
+// leaves the groups of `base` as they are.
 bool session(uint16_t port, const ClientConfig& base, uint16_t group, Bytes* from_server,
              std::map<std::string, Bytes>* keys) {
   ClientConfig cfg = base;
-  cfg.groups = {0x001d, 0x0017, 0x0018};
-  cfg.key_share_groups = {group == 0x0018 ? uint16_t(0x001d) : group};  // P-384: via HelloRetryRequest
+  if (group != 0) {  // TLS 1.3: all groups offered, one key share
+    cfg.groups = {0x001d, 0x0017, 0x0018};
+    cfg.key_share_groups = {group == 0x0018 ? uint16_t(0x001d) : group};  // P-384: via HelloRetryRequest
+  }
   cfg.keylog = [keys](const char* label, const uint8_t*, const uint8_t* s, size_t n) {
     (*keys)[label] = Bytes(s, s + n);
   };
@@ -196,15 +212,143 @@ void harvest(const std::string& tag, const Bytes& wire, std::map<std::string, By
   fprintf(stderr, "%s: %d messages, %d encrypted records, %zu tickets\n", tag.c_str(), n_msg, n_rec, post.size());
 }
 
+// TLS 1.2: the server's plaintext handshake messages, up to its
+// ChangeCipherSpec, filed under messages12 (and server_hello). Records
+// and messages are split by hand: the bytes are what the server sent.
+void harvest12(const std::string& tag, const Bytes& wire, std::set<Bytes>* seen) {
+  Bytes hs;
+  size_t pos = 0;
+  while (pos + 5 <= wire.size()) {
+    const uint8_t type = wire[pos];
+    const size_t len = size_t(wire[pos + 3]) << 8 | wire[pos + 4];
+    if (pos + 5 + len > wire.size()) break;
+    if (type == uint8_t(ContentType::change_cipher_spec)) break;  // encrypted from here on
+    if (type == uint8_t(ContentType::handshake))
+      hs.insert(hs.end(), wire.begin() + long(pos + 5), wire.begin() + long(pos + 5 + len));
+    pos += 5 + len;
+  }
+  auto put = [&](const std::string& target, const std::string& name, const Bytes& data) {
+    Bytes key(target.begin(), target.end());
+    key.push_back(0);
+    key.insert(key.end(), data.begin(), data.end());
+    if (!seen->insert(key).second) return;  // the same message from an earlier session
+    write_seed(target, name, data);
+  };
+  int n_msg = 0;
+  for (size_t at = 0; at + 4 <= hs.size();) {
+    const uint8_t type = hs[at];
+    const size_t len = size_t(hs[at + 1]) << 16 | size_t(hs[at + 2]) << 8 | hs[at + 3];
+    if (at + 4 + len > hs.size()) break;
+    ByteView body(hs.data() + at + 4, len);
+    at += 4 + len;
+    const std::string name = tag + "-" + std::to_string(n_msg++);
+    switch (HandshakeType(type)) {
+      case HandshakeType::server_hello: {
+        put("server_hello", name, body.to_bytes());
+        ServerHello sh;
+        // 0x32: the extensions parser (0x32 % 5 == 0) with SNI and ALPN offered.
+        if (parse_server_hello(body, 64, &sh).is_ok())
+          put("messages12", name + "-sh-ext", with_prefix(0x32, sh.legacy_extensions));
+        break;
+      }
+      case HandshakeType::certificate: put("messages12", name + "-cert", with_prefix(2, body)); break;
+      case HandshakeType::server_key_exchange: put("messages12", name + "-ske", with_prefix(1, body)); break;
+      case HandshakeType::certificate_request: put("messages12", name + "-certreq", with_prefix(4, body)); break;
+      case HandshakeType::new_session_ticket: put("messages12", name + "-nst", with_prefix(3, body)); break;
+      default: break;
+    }
+  }
+  fprintf(stderr, "%s: %d plaintext messages\n", tag.c_str(), n_msg);
+}
+
+// The TLS 1.2 sessions: every chain kind against openssl and gnutls, each
+// with tickets and without (session ids), full then resumed; one openssl
+// session asks for a client certificate (CertificateRequest).
+int run_tls12(Pki& pki) {
+  struct Chain {
+    const char* name;
+    KeyKind key;
+    bool pss;
+    uint16_t curve;  // the certificate's curve (RFC 8422 §5.1.1: offered too)
+    std::vector<std::string> schemes;
+  };
+  const Chain chains[] = {
+      {"t12-p256", KeyKind::p256, false, 0x0017, {}},
+      {"t12-p384", KeyKind::p384, false, 0x0018, {}},
+      {"t12-rsa", KeyKind::rsa2048, false, 0, {"rsa_pkcs1_sha256", "rsa_pkcs1_sha384"}},
+      {"t12-rsapss", KeyKind::rsa2048, true, 0, {"rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384"}},
+  };
+  const uint16_t groups[] = {0x001d, 0x0017, 0x0018};
+  std::set<Bytes> seen;
+  int turn = 0;
+  for (const Chain& ch : chains) {
+    if (!pki.make_chain(ch.name, ch.key, ch.key, "localhost", ch.pss)) return 1;
+    TrustStore trust;
+    std::string root = pki.cert_pem(std::string(ch.name) + "-root");
+    if (!trust.add_pem(root.data(), root.size()).is_ok()) return 1;
+    for (PeerKind kind : {PeerKind::openssl, PeerKind::gnutls}) {
+      for (int variant = 0; variant < 3; ++variant) {  // 0 tickets, 1 session ids, 2 CertificateRequest
+        if (variant == 2 && (kind != PeerKind::openssl || ch.key != KeyKind::p256)) continue;
+        PeerOptions o;
+        o.kind = kind;
+        o.tls12 = true;
+        o.cert_file = pki.chain_path(ch.name);
+        o.key_file = pki.key_path(std::string(ch.name) + "-leaf");
+        o.signature_schemes = ch.schemes;
+        o.no_tickets = variant == 1;
+        if (variant == 0)  // and the ServerHello selects ALPN
+          o.extra_args = kind == PeerKind::openssl ? std::vector<std::string>{"-alpn", "http/1.1"}
+                                                   : std::vector<std::string>{"--alpn=http/1.1"};
+        if (variant == 2) o.extra_args = {"-verify", "1"};
+        PeerServer server(o);
+        if (!server.start()) {
+          fprintf(stderr, "server did not start: %s\n", server.output().c_str());
+          return 1;
+        }
+        const uint16_t group = groups[turn++ % 3];
+        MemoryTicketStore store;
+        ClientConfig cfg;
+        cfg.trust = &trust;
+        cfg.tickets = &store;
+        cfg.alpn = {"http/1.1"};
+        cfg.groups = {group};
+        if (ch.curve && ch.curve != group) cfg.groups.push_back(ch.curve);
+        cfg.key_share_groups = {group};
+        for (int conn = 0; conn < (variant == 2 ? 1 : 2); ++conn) {  // full, then resumed
+          Bytes wire;
+          std::map<std::string, Bytes> keys;
+          std::string tag = std::string(kind == PeerKind::openssl ? "tls12-openssl-" : "tls12-gnutls-") +
+                            (ch.name + 4) + (variant == 0 ? "-ticket" : variant == 1 ? "-sessionid" : "-certreq") +
+                            (conn ? "-resumed" : "-full");
+          if (!session(server.port(), cfg, 0, &wire, &keys)) {
+            fprintf(stderr, "%s: session failed\n%s\n", tag.c_str(), server.output().c_str());
+            return 1;
+          }
+          harvest12(tag, wire, &seen);
+        }
+      }
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s OUT_DIR\n", argv[0]);
+  const std::string mode = argc == 3 ? argv[2] : "all";
+  if (argc < 2 || argc > 3 || (mode != "all" && mode != "tls13" && mode != "tls12")) {
+    fprintf(stderr, "usage: %s OUT_DIR [all|tls13|tls12]\n", argv[0]);
     return 2;
   }
   g_out = argv[1];
   Pki pki;
+  if (mode != "tls13") {
+    if (run_tls12(pki) != 0) return 1;
+    if (mode == "tls12") {
+      fprintf(stderr, "wrote %d seeds under %s\n", g_files, g_out.c_str());
+      return 0;
+    }
+  }
   struct Chain {
     const char* name;
     KeyKind ca, leaf;

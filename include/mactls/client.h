@@ -148,11 +148,13 @@ struct ConnectionInfo {
   uint16_t version = 0;             ///< kVersionTls13 or kVersionTls12 once negotiated
   uint16_t cipher_suite = 0;        ///< kTlsAes128GcmSha256, ... (mactls/tls_ids.h)
   uint16_t group = 0;               ///< ECDHE group actually used (kGroupX25519, ...)
-  uint16_t signature_scheme = 0;    ///< of CertificateVerify (kSigEcdsaSecp256r1Sha256, ...; 0 when resumed)
+  /// of CertificateVerify, TLS 1.2: of ServerKeyExchange (kSigEcdsaSecp256r1Sha256, ...; 0 when resumed)
+  uint16_t signature_scheme = 0;
   bool hello_retry = false;         ///< a HelloRetryRequest happened
   std::string alpn;                 ///< selected protocol, empty if none
   /// Leaf summary (from the chain, or inherited from the ticket). Set only
-  /// once CertificateVerify has verified (§4.4.3): empty if it failed.
+  /// once CertificateVerify (TLS 1.2: the ServerKeyExchange signature) has
+  /// verified (§4.4.3): empty if it failed.
   std::string peer_identity;
   /// One line per certificate on the verified path (full handshakes), set
   /// with peer_identity.

@@ -19,11 +19,16 @@
 //    CertificateVerify, the host name checked (RFC 6125), the validity of
 //    every certificate on the path checked at the current time (RFC 5280
 //    §6.1.3(a)(2); an intermediate no longer valid sends the chain through
-//    full verification), and CertificateVerify verified.
+//    full verification), and CertificateVerify verified (in TLS 1.2 the
+//    ServerKeyExchange signature, RFC 5246 §7.4.3).
+//
+// Both versions use it, through one code path: the TLS 1.3 Certificate and
+// the TLS 1.2 Certificate are validated alike.
 //
 // What is safe about it: nothing is cached but the outcome of checks whose
 // inputs are all in the key; an entry is committed only after the
-// handshake's CertificateVerify verified (never from a failed handshake);
+// handshake's CertificateVerify verified (TLS 1.2: after the server's
+// Finished verified), never from a failed handshake;
 // another set of anchors (TrustStore::id is a digest of them all, so it
 // changes when one is added, and a store rebuilt without one has another
 // id) or other limits give another key, so an entry made under them is

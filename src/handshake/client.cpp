@@ -673,12 +673,7 @@ Status Client::Impl::on_certificate_request(ByteView msg, ByteView body) {
   return Status::ok();
 }
 
-Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
-  CertificateMsg cm;
-  MACTLS_TRY(parse_certificate(body, cfg.limits.max_chain_certificates, cfg.limits.max_extensions, &cm));
-  if (!cm.request_context.empty())
-    return Status::fail(Alert::illegal_parameter, "server Certificate has a request context");
-  if (cm.certs.empty()) return Status::fail(Alert::decode_error, "server sent an empty certificate chain");
+Status Client::Impl::verify_server_certificates(const std::vector<ByteView>& certs, VerifiedChain* vc) {
   VerifyOptions vo;
   vo.host = server_name;
   vo.now_unix = clock->unix_seconds();
@@ -687,14 +682,23 @@ Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
   vo.max_signature_checks = cfg.limits.max_signature_checks;
   vo.max_path_candidates = cfg.limits.max_path_candidates;
   vo.max_name_constraint_checks = cfg.limits.max_name_constraint_checks;
+  Status verified =
+      verify_server_chain_cached(certs.data(), certs.size(), *cfg.trust, vo, cfg.verify_cache, vc, &pending_verify);
+  info.cert_signature_checks = vc->signature_checks;
+  info.cert_path_candidates = vc->candidates_tried;
+  info.chain_cache_hit = vc->chain_cache_hit;
+  info.cert_signatures_cached = vc->signatures_cached;
+  return verified;
+}
+
+Status Client::Impl::on_certificate(ByteView msg, ByteView body) {
+  CertificateMsg cm;
+  MACTLS_TRY(parse_certificate(body, cfg.limits.max_chain_certificates, cfg.limits.max_extensions, &cm));
+  if (!cm.request_context.empty())
+    return Status::fail(Alert::illegal_parameter, "server Certificate has a request context");
+  if (cm.certs.empty()) return Status::fail(Alert::decode_error, "server sent an empty certificate chain");
   VerifiedChain vc;
-  Status verified = verify_server_chain_cached(cm.certs.data(), cm.certs.size(), *cfg.trust, vo, cfg.verify_cache, &vc,
-                                              &pending_verify);
-  info.cert_signature_checks = vc.signature_checks;
-  info.cert_path_candidates = vc.candidates_tried;
-  info.chain_cache_hit = vc.chain_cache_hit;
-  info.cert_signatures_cached = vc.signatures_cached;
-  MACTLS_TRY(verified);
+  MACTLS_TRY(verify_server_certificates(cm.certs, &vc));
   leaf_key = std::move(vc.leaf_key);
   // Not yet the peer's identity: the server has not proved it holds the
   // leaf's key (on_certificate_verify publishes these).

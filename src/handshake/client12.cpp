@@ -94,6 +94,7 @@ Status Client12::on_server_hello(const ServerHello& sh, ByteView msg) {
     c_.info.peer_identity = c_.session12.peer_identity;
     c_.info.auth_unix_s = c_.session12.auth_unix_s;
     cert_not_after_s_ = c_.session12.cert_not_after_s;
+    c_.info.cert_not_after_s = cert_not_after_s_;
     expect_ = ticket_expected_ ? Expect::ticket_or_ccs : Expect::ccs;
     return Status::ok();
   }
@@ -136,20 +137,21 @@ Status Client12::on_certificate(ByteView msg, ByteView body) {
   std::vector<ByteView> certs;
   MACTLS_TRY(parse_certificate12(body, c_.cfg.limits.max_chain_certificates, &certs));
   if (certs.empty()) return Status::fail(Alert::decode_error, "server sent an empty certificate chain");
-  // The same validation as TLS 1.3: one code path (x509/verify.h).
-  VerifyOptions vo;
-  vo.host = c_.server_name;
-  vo.now_unix = c_.clock->unix_seconds();
-  vo.max_depth = c_.cfg.limits.max_chain_depth;
+  // The same validation as TLS 1.3, through the same code path: limits,
+  // host name, validity at the current time, and the verification caches
+  // (a chain-cache hit skips the chain's signatures, never the host name,
+  // the validity or the ServerKeyExchange signature below).
   VerifiedChain vc;
-  MACTLS_TRY(verify_server_chain(certs.data(), certs.size(), *c_.cfg.trust, vo, &vc));
+  MACTLS_TRY(c_.verify_server_certificates(certs, &vc));
   if (!key_fits_suite(vc.leaf_key.type(), *suite_))
     return Status::fail(Alert::unsupported_certificate, "server certificate key does not fit the negotiated suite");
   leaf_key_ = std::move(vc.leaf_key);
   cert_not_after_s_ = vc.not_after;
-  c_.info.peer_identity = vc.leaf_summary;
-  c_.info.peer_chain = std::move(vc.chain_summary);
-  c_.info.auth_unix_s = c_.clock->unix_seconds();
+  // Not yet the peer's identity: the ServerKeyExchange signature proves the
+  // server holds the leaf's key (on_server_key_exchange publishes these).
+  c_.pending_identity = std::move(vc.leaf_summary);
+  c_.pending_chain = std::move(vc.chain_summary);
+  c_.pending_auth_unix_s = c_.clock->unix_seconds();
   c_.transcript.add(msg);
   expect_ = Expect::server_key_exchange;
   return Status::ok();
@@ -177,6 +179,13 @@ Status Client12::on_server_key_exchange(ByteView msg, ByteView body) {
   } else {
     MACTLS_TRY(leaf_key_.verify(SignatureScheme(ske.scheme), ByteView(content), ske.signature));
   }
+  // The server holds the leaf's key: the chain's identity is the peer's
+  // now. The verification caches are filled only once the handshake is
+  // complete (on_finished), never from a failed one.
+  c_.info.peer_identity = std::move(c_.pending_identity);
+  c_.info.peer_chain = std::move(c_.pending_chain);
+  c_.info.auth_unix_s = c_.pending_auth_unix_s;
+  c_.info.cert_not_after_s = cert_not_after_s_;
   group_ = ske.group;
   server_point_ = ske.public_point.to_bytes();
   c_.info.group = ske.group;
@@ -305,6 +314,9 @@ Status Client12::on_finished(ByteView msg, ByteView body, Bytes& out) {
     return Status::fail(Alert::decrypt_error, "server Finished does not verify");
   c_.transcript.add(msg);
   if (resumed_) MACTLS_TRY(send_ccs_and_finished(out));  // the server spoke first
+  // A full handshake verified end to end: what its Certificate taught
+  // enters the verification caches (nothing is pending after a resumption).
+  c_.pending_verify.commit(c_.cfg.verify_cache);
   store_session();
   master_.wipe();
   c_.session12 = Ticket();

@@ -120,7 +120,9 @@ struct Client::Impl {
   std::unique_ptr<Client12> tls12;
   bool offer_tls13() const { return cfg.max_version >= kTls13; }
   bool offer_tls12() const { return cfg.min_version <= kTls12; }
-  PendingVerifyCache pending_verify;  // committed to cfg.verify_cache after CertificateVerify
+  // Committed to cfg.verify_cache once the server proved its key: after
+  // CertificateVerify (1.3), after the server's Finished (1.2); wiped on failure.
+  PendingVerifyCache pending_verify;
 
   // Records.
   RecordReader reader;
@@ -157,6 +159,13 @@ struct Client::Impl {
   Status on_encrypted_extensions(ByteView msg, ByteView body);
   Status on_certificate_request(ByteView msg, ByteView body);
   Status on_certificate(ByteView msg, ByteView body);
+  // The server's certificate list through the one validation path TLS 1.3
+  // and TLS 1.2 share: the limits of cfg, the host name and the current
+  // time (always checked), the verification caches of cfg.verify_cache, and
+  // the counters in info (signature checks, candidates, cache hits). On
+  // success pending_verify holds what to commit to the caches once the
+  // server has proved it holds the leaf's key — and only then.
+  Status verify_server_certificates(const std::vector<ByteView>& certs, VerifiedChain* vc);
   Status on_certificate_verify(ByteView msg, ByteView body);
   Status on_finished(ByteView msg, ByteView body, Bytes& out);
   Status on_new_session_ticket(ByteView body);

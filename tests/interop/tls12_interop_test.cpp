@@ -2,10 +2,16 @@
 // one ClientHello) against `openssl s_server -tls1_2` and `gnutls-serv`
 // limited to TLS 1.2 on 127.0.0.1, with a PKI generated at test time.
 // Every TLS 1.2 suite that fits the certificate × every group × ECDSA
-// P-256, ECDSA P-384 and RSA-2048 chains; data both ways, and the server's
-// status page confirms it spoke TLS 1.2.
+// P-256, ECDSA P-384, RSA-2048 with PKCS#1 v1.5 signatures and RSA-2048
+// with RSASSA-PSS signatures (certificates and ServerKeyExchange alike):
+// a full handshake, then a resumption by RFC 5077 ticket (one server) and
+// by session id (a second server with tickets off), each confirmed on the
+// server's side; data both ways, and the server's status page confirms it
+// spoke TLS 1.2. Two server processes per peer and chain serve all 36
+// connections of that cell.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,12 +33,17 @@ struct Chain12 {
   const char* name;
   KeyKind key;
   bool ecdsa;
+  bool pss;  ///< RSA: every signature RSASSA-PSS (else PKCS#1 v1.5)
+  /// What the server may sign its ServerKeyExchange with (empty: default).
+  std::vector<std::string> schemes;
 };
 
 const Chain12 kChains12[] = {
-    {"t12-p256", KeyKind::p256, true},
-    {"t12-p384", KeyKind::p384, true},
-    {"t12-rsa2048", KeyKind::rsa2048, false},
+    {"t12-p256", KeyKind::p256, true, false, {}},
+    {"t12-p384", KeyKind::p384, true, false, {}},
+    {"t12-rsa2048", KeyKind::rsa2048, false, false, {"rsa_pkcs1_sha256", "rsa_pkcs1_sha384", "rsa_pkcs1_sha512"}},
+    {"t12-rsapss", KeyKind::rsa2048, false, true,
+     {"rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512"}},
 };
 
 class Tls12Pki : public ::testing::Environment {
@@ -40,7 +51,7 @@ class Tls12Pki : public ::testing::Environment {
   static Pki* pki;
   void SetUp() override {
     pki = new Pki();
-    for (const Chain12& c : kChains12) ASSERT_TRUE(pki->make_chain(c.name, c.key, c.key, kHost));
+    for (const Chain12& c : kChains12) ASSERT_TRUE(pki->make_chain(c.name, c.key, c.key, kHost, c.pss));
   }
   void TearDown() override {
     delete pki;
@@ -61,7 +72,17 @@ void PrintTo(const Param12& p, std::ostream* os) { *os << kind_name(p.server) <<
 
 class Tls12Matrix : public ::testing::TestWithParam<Param12> {};
 
-TEST_P(Tls12Matrix, EverySuiteAndGroupCompletesAndCarriesData) {
+bool is_pkcs1(uint16_t scheme) { return scheme == 0x0401 || scheme == 0x0501 || scheme == 0x0601; }
+bool is_pss_rsae(uint16_t scheme) { return scheme == 0x0804 || scheme == 0x0805 || scheme == 0x0806; }
+
+void expect_tls12_page(PeerKind kind, const Exchange& ex) {
+  // Data both ways: our GET went out, the status page came back, and it
+  // says the server spoke TLS 1.2.
+  EXPECT_NE(ex.response.find("HTTP/1."), std::string::npos) << ex.response;
+  EXPECT_NE(ex.response.find(kind == PeerKind::openssl ? "TLSv1.2" : "TLS1.2"), std::string::npos) << ex.response;
+}
+
+TEST_P(Tls12Matrix, EverySuiteAndGroupCompletesResumesAndCarriesData) {
   const Param12 p = GetParam();
   const Chain12& chain = kChains12[p.chain];
   PeerOptions o;
@@ -70,50 +91,82 @@ TEST_P(Tls12Matrix, EverySuiteAndGroupCompletesAndCarriesData) {
   o.key_file = Tls12Pki::pki->key_path(std::string(chain.name) + "-leaf");
   o.www = true;
   o.tls12 = true;
-  PeerServer server(o);
-  ASSERT_TRUE(server.start()) << server.output();
+  o.signature_schemes = chain.schemes;
+  PeerServer with_tickets(o);
+  ASSERT_TRUE(with_tickets.start()) << with_tickets.output();
+  o.no_tickets = true;
+  PeerServer session_ids(o);
+  ASSERT_TRUE(session_ids.start()) << session_ids.output();
   TrustStore trust;
   std::string pem = Tls12Pki::pki->cert_pem(std::string(chain.name) + "-root");
   ASSERT_TRUE(trust.add_pem(pem.data(), pem.size()).is_ok());
+  if (!chain.ecdsa) {
+    // The chain is signed the way its name says: id-RSASSA-PSS
+    // (1.2.840.113549.1.1.10, RFC 4055) in the leaf, or not.
+    const uint8_t kPssOid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a};
+    Bytes leaf = Tls12Pki::pki->cert_der(std::string(chain.name) + "-leaf");
+    const bool pss = std::search(leaf.begin(), leaf.end(), kPssOid, kPssOid + sizeof kPssOid) != leaf.end();
+    EXPECT_EQ(pss, chain.pss);
+  }
 
   const std::vector<uint16_t> suites = chain.ecdsa ? std::vector<uint16_t>{0xC02B, 0xC02C, 0xCCA9}
                                                    : std::vector<uint16_t>{0xC02F, 0xC030, 0xCCA8};
   for (uint16_t suite : suites) {
     for (uint16_t group : {uint16_t(0x001d), uint16_t(0x0017), uint16_t(0x0018)}) {
-      SCOPED_TRACE(std::string(kind_name(p.server)) + " " + chain.name + " suite " + std::to_string(suite) +
-                   " group " + std::to_string(group));
-      ClientConfig cfg;
-      cfg.trust = &trust;
-      cfg.tls12_cipher_suites = {suite};
-      // In TLS 1.2 supported_groups also names the curves the client takes
-      // in ECDSA certificates (RFC 8422 §5.1.1), and OpenSSL holds us to it:
-      // offer the certificate's curve after the group under test.
-      cfg.groups = {group};
-      if (chain.key == KeyKind::p256 && group != 0x0017) cfg.groups.push_back(0x0017);
-      if (chain.key == KeyKind::p384 && group != 0x0018) cfg.groups.push_back(0x0018);
-      cfg.key_share_groups = {group};
-      std::vector<std::string> keylog;
-      cfg.keylog = [&keylog](const char* label, const uint8_t*, const uint8_t*, size_t len) {
-        keylog.push_back(std::string(label) + "/" + std::to_string(len));
-      };
-      Exchange ex = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
-      ASSERT_TRUE(ex.status.is_ok()) << ex.status.what() << " (" << alert_name(ex.status.alert()) << ")\n"
-                                     << server.output();
-      EXPECT_EQ(ex.info.version, 0x0303);
-      EXPECT_EQ(ex.info.cipher_suite, suite);
-      EXPECT_EQ(ex.info.group, group);
-      EXPECT_NE(ex.info.signature_scheme, 0);
-      EXPECT_FALSE(ex.info.resumed);
-      EXPECT_FALSE(ex.info.peer_identity.empty());
-      // Data both ways: our GET went out, the status page came back, and
-      // it says the server spoke TLS 1.2.
-      EXPECT_NE(ex.response.find("HTTP/1."), std::string::npos) << ex.response;
-      if (p.server == PeerKind::openssl)
-        EXPECT_NE(ex.response.find("TLSv1.2"), std::string::npos) << ex.response;
-      else
-        EXPECT_NE(ex.response.find("TLS1.2"), std::string::npos) << ex.response;
-      // Key log: one CLIENT_RANDOM line with the 48-byte master secret.
-      EXPECT_EQ(keylog, std::vector<std::string>{"CLIENT_RANDOM/48"});
+      for (bool by_ticket : {true, false}) {
+        SCOPED_TRACE(std::string(kind_name(p.server)) + " " + chain.name + " suite " + std::to_string(suite) +
+                     " group " + std::to_string(group) + (by_ticket ? " ticket" : " session id"));
+        PeerServer& server = by_ticket ? with_tickets : session_ids;
+        MemoryTicketStore store;
+        ClientConfig cfg;
+        cfg.trust = &trust;
+        cfg.tickets = &store;
+        cfg.tls12_cipher_suites = {suite};
+        // In TLS 1.2 supported_groups also names the curves the client
+        // takes in ECDSA certificates (RFC 8422 §5.1.1), and OpenSSL holds
+        // us to it: offer the certificate's curve after the group under test.
+        cfg.groups = {group};
+        if (chain.key == KeyKind::p256 && group != 0x0017) cfg.groups.push_back(0x0017);
+        if (chain.key == KeyKind::p384 && group != 0x0018) cfg.groups.push_back(0x0018);
+        cfg.key_share_groups = {group};
+        std::vector<std::string> keylog;
+        cfg.keylog = [&keylog](const char* label, const uint8_t*, const uint8_t*, size_t len) {
+          keylog.push_back(std::string(label) + "/" + std::to_string(len));
+        };
+        Exchange full = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+        ASSERT_TRUE(full.status.is_ok()) << full.status.what() << " (" << alert_name(full.status.alert()) << ")\n"
+                                         << server.output();
+        EXPECT_EQ(full.info.version, 0x0303);
+        EXPECT_EQ(full.info.cipher_suite, suite);
+        EXPECT_EQ(full.info.group, group);
+        EXPECT_NE(full.info.signature_scheme, 0);
+        if (!chain.ecdsa) {
+          EXPECT_TRUE(chain.pss ? is_pss_rsae(full.info.signature_scheme) : is_pkcs1(full.info.signature_scheme))
+              << full.info.signature_scheme;
+        }
+        EXPECT_FALSE(full.info.resumed);
+        EXPECT_FALSE(full.info.peer_identity.empty());
+        EXPECT_FALSE(server_says_resumed(p.server, full.response)) << full.response;
+        EXPECT_EQ(full.info.tickets_received, by_ticket ? 1u : 0u);
+        EXPECT_EQ(full.info.tickets_stored, 1u);
+        expect_tls12_page(p.server, full);
+        // Key log: one CLIENT_RANDOM line with the 48-byte master secret.
+        EXPECT_EQ(keylog, std::vector<std::string>{"CLIENT_RANDOM/48"});
+
+        keylog.clear();
+        Exchange again = run_exchange(cfg, kHost, server.port(), kRequest, "</html>");
+        ASSERT_TRUE(again.status.is_ok()) << again.status.what() << "\n" << server.output();
+        EXPECT_EQ(again.info.version, 0x0303);
+        EXPECT_EQ(again.info.cipher_suite, suite);
+        EXPECT_TRUE(again.info.tls12_session_offered);
+        EXPECT_TRUE(again.info.resumed);
+        EXPECT_FALSE(again.info.declined);
+        EXPECT_EQ(again.info.signature_scheme, 0);  // no ServerKeyExchange
+        EXPECT_EQ(again.info.peer_identity, full.info.peer_identity);
+        EXPECT_TRUE(server_says_resumed(p.server, again.response)) << again.response;
+        expect_tls12_page(p.server, again);
+        EXPECT_EQ(keylog, std::vector<std::string>{"CLIENT_RANDOM/48"});
+      }
     }
   }
 }

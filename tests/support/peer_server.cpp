@@ -60,6 +60,19 @@ std::string gnutls_cipher(const std::string& iana) {
   return "";
 }
 
+// RFC 8446 signature scheme name → gnutls priority keyword.
+std::string gnutls_sign(const std::string& scheme) {
+  if (scheme == "rsa_pkcs1_sha256") return "+SIGN-RSA-SHA256";
+  if (scheme == "rsa_pkcs1_sha384") return "+SIGN-RSA-SHA384";
+  if (scheme == "rsa_pkcs1_sha512") return "+SIGN-RSA-SHA512";
+  if (scheme == "rsa_pss_rsae_sha256") return "+SIGN-RSA-PSS-RSAE-SHA256";
+  if (scheme == "rsa_pss_rsae_sha384") return "+SIGN-RSA-PSS-RSAE-SHA384";
+  if (scheme == "rsa_pss_rsae_sha512") return "+SIGN-RSA-PSS-RSAE-SHA512";
+  if (scheme == "ecdsa_secp256r1_sha256") return "+SIGN-ECDSA-SHA256";
+  if (scheme == "ecdsa_secp384r1_sha384") return "+SIGN-ECDSA-SHA384";
+  return "";
+}
+
 std::string gnutls_group(const std::string& g) {
   if (g == "x25519" || g == "X25519") return "+GROUP-X25519";
   if (g == "secp256r1" || g == "P-256") return "+GROUP-SECP256R1";
@@ -132,6 +145,11 @@ bool PeerServer::launch(uint16_t port) {
       args.push_back("-keylogfile");
       args.push_back(o_.keylog_file);
     }
+    if (o_.no_tickets) args.push_back("-no_ticket");
+    if (!o_.signature_schemes.empty()) {
+      args.push_back("-sigalgs");
+      args.push_back(join(o_.signature_schemes, ":"));
+    }
   } else {
     std::string prio = o_.tls12 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3";
     if (!o_.ciphersuites.empty()) {
@@ -142,8 +160,13 @@ bool PeerServer::launch(uint16_t port) {
       prio += ":-GROUP-ALL";
       for (const auto& g : o_.groups) prio += ":" + gnutls_group(g);
     }
+    if (!o_.signature_schemes.empty()) {
+      prio += ":-SIGN-ALL";
+      for (const auto& sc : o_.signature_schemes) prio += ":" + gnutls_sign(sc);
+    }
     args = {"gnutls-serv", "-p", std::to_string(port), "--x509certfile", o_.cert_file, "--x509keyfile",
             o_.key_file, "--priority", prio};
+    if (o_.no_tickets) args.push_back("--noticket");
     if (o_.www) args.push_back("--http");
   }
   for (const auto& a : o_.extra_args) args.push_back(a);

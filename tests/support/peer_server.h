@@ -28,6 +28,12 @@ struct PeerOptions {
   uint16_t port = 0;        ///< 0: pick a free one
   std::vector<std::string> extra_args;
   bool tls12 = false;       ///< serve TLS 1.2 only (openssl -tls1_2, gnutls +VERS-TLS1.2)
+  /// No session tickets: resumption by session id only (openssl
+  /// -no_ticket, gnutls --noticket).
+  bool no_tickets = false;
+  /// The signature schemes the server may sign with, RFC 8446 names (e.g.
+  /// "rsa_pkcs1_sha256", "rsa_pss_rsae_sha256"); empty: the server's default.
+  std::vector<std::string> signature_schemes;
 };
 
 class PeerServer {

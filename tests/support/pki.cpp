@@ -149,7 +149,8 @@ bool Pki::issue(const CertSpec& s) {
                     "' -keyfile '" + key_path(issuer_key) + "'" + (self ? " -selfsign" : " -cert '" + cert_path(issuer) + "'") +
                     " -startdate " + stamp(s.not_before_days) + " -enddate " + stamp(s.not_after_days) +
                     " -extfile '" + extfile + "' -extensions v3" + md + " -rand_serial";
-  if (s.key == KeyKind::rsa_pss2048 && self) cmd += " -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest";
+  if ((s.key == KeyKind::rsa_pss2048 && self) || s.pss_signature)
+    cmd += " -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest";
   return run(cmd, "certificate for " + s.name);
 }
 
@@ -166,13 +167,15 @@ Bytes Pki::cert_der(const std::string& name) const {
 
 std::string Pki::cert_pem(const std::string& name) const { return read_file(cert_path(name)); }
 
-bool Pki::make_chain(const std::string& prefix, KeyKind ca_key, KeyKind leaf_key, const std::string& host) {
+bool Pki::make_chain(const std::string& prefix, KeyKind ca_key, KeyKind leaf_key, const std::string& host,
+                     bool pss_signatures) {
   CertSpec root;
   root.name = prefix + "-root";
   root.key = ca_key;
   root.ca = true;
   root.not_before_days = -2;
   root.not_after_days = 3650;
+  root.pss_signature = pss_signatures;
   if (!issue(root)) return false;
   CertSpec in;
   in.name = prefix + "-int";
@@ -180,6 +183,7 @@ bool Pki::make_chain(const std::string& prefix, KeyKind ca_key, KeyKind leaf_key
   in.issuer = root.name;
   in.ca = true;
   in.path_len = 0;
+  in.pss_signature = pss_signatures;
   if (!issue(in)) return false;
   CertSpec leaf;
   leaf.name = prefix + "-leaf";
@@ -188,6 +192,7 @@ bool Pki::make_chain(const std::string& prefix, KeyKind ca_key, KeyKind leaf_key
   leaf.dns_sans = {host};
   unsigned a, b, c, d;
   if (sscanf(host.c_str(), "%u.%u.%u.%u", &a, &b, &c, &d) == 4) leaf.ip_sans = {host};
+  leaf.pss_signature = pss_signatures;
   if (!issue(leaf)) return false;
   bundle_path(prefix + "-chain", {leaf.name, in.name});
   return true;

@@ -31,6 +31,9 @@ struct CertSpec {
   std::string key_name;        ///< use the key of this name (same key, another certificate); empty = own key
   std::string ca_key_usage = "critical, keyCertSign, cRLSign";  ///< keyUsage of a CA; empty = none
   bool ca_basic_constraints = true;  ///< false: a CA spec without basicConstraints (a v1-style root)
+  /// An RSA issuer signs this certificate with RSASSA-PSS (salt = digest
+  /// length, RFC 4055) instead of PKCS#1 v1.5, its key staying rsaEncryption.
+  bool pss_signature = false;
 };
 
 /// A leaf (or, with ca = true, a CA) issued by `issuer` for `dns_sans`.
@@ -63,7 +66,10 @@ class Pki {
 
   /// <prefix>-root (CA), <prefix>-int (CA, pathlen 0) and <prefix>-leaf for
   /// `host` (DNS SAN; also an IP SAN when host is an IPv4 literal).
-  bool make_chain(const std::string& prefix, KeyKind ca_key, KeyKind leaf_key, const std::string& host);
+  /// With `pss_signatures`, every certificate of an RSA chain is signed
+  /// with RSASSA-PSS (CertSpec::pss_signature).
+  bool make_chain(const std::string& prefix, KeyKind ca_key, KeyKind leaf_key, const std::string& host,
+                  bool pss_signatures = false);
   /// leaf + intermediate PEM: what a server sends.
   std::string chain_path(const std::string& prefix) const { return dir_ + "/" + prefix + "-chain.pem"; }
   /// Writes the named certificates into one PEM file and returns its path.

@@ -1,7 +1,8 @@
 // The TLS 1.2 machine against the in-process scripted TLS 1.2 server
 // (tests/support/scripted_server12.*): a full handshake with data both
 // ways, and each way the server can get it wrong, with the alert the RFC
-// names: the downgrade sentinel (RFC 8446 §4.1.3), an unoffered suite,
+// names: the downgrade sentinel (RFC 8446 §4.1.3), a version below 1.2, an
+// unoffered ServerHello extension (RFC 5246 §7.4.1.4), an unoffered suite,
 // group or scheme, a bad ServerKeyExchange signature (RFC 5246 §7.4.3),
 // renegotiation_info missing or not empty (RFC 5746 §3.4), no
 // extended_master_secret (RFC 7627), a bad Finished (RFC 5246 §7.4.9), and
@@ -121,6 +122,38 @@ TEST_F(Engine12, ASentinelIsOnlyADowngradeSignalWhenTls13WasOffered) {
   s.sentinel = true;
   Outcome o = connect(s);
   EXPECT_TRUE(o.status.is_ok()) << o.status.what();
+}
+
+// RFC 5246 §7.4.1.3, Appendix E.1: a server answering with a version
+// below TLS 1.2 (no supported_versions) gets protocol_version.
+TEST_F(Engine12, AServerHelloBelowTls12IsProtocolVersion) {
+  ServerScript12 s;
+  s.tamper_message = [](Bytes& m) {
+    if (!m.empty() && m[0] == 2) m[5] = 0x02;  // ServerHello: legacy_version 0x0302
+  };
+  expect_alert(s, Alert::protocol_version);
+}
+
+// RFC 5246 §7.4.1.4: an extension in the ServerHello that the ClientHello
+// did not carry is unsupported_extension, through the whole engine.
+TEST_F(Engine12, AnUnofferedServerHelloExtensionIsUnsupportedExtension) {
+  ServerScript12 s;
+  s.tamper_message = [](Bytes& m) {
+    if (m.empty() || m[0] != 2) return;  // ServerHello only
+    // body: version(2) random(32) session_id<0..32> suite(2) compression(1) extensions<0..2^16-1>
+    const size_t ext_len_at = 4 + 2 + 32 + 1 + m[4 + 2 + 32] + 2 + 1;
+    ASSERT_LE(ext_len_at + 2, m.size());
+    const uint8_t max_fragment_length[5] = {0x00, 0x01, 0x00, 0x01, 0x01};  // RFC 6066 §4, never offered
+    m.insert(m.end(), max_fragment_length, max_fragment_length + 5);
+    const size_t ext_len = (size_t(m[ext_len_at]) << 8 | m[ext_len_at + 1]) + 5;
+    m[ext_len_at] = uint8_t(ext_len >> 8);
+    m[ext_len_at + 1] = uint8_t(ext_len);
+    const size_t body_len = m.size() - 4;
+    m[1] = uint8_t(body_len >> 16);
+    m[2] = uint8_t(body_len >> 8);
+    m[3] = uint8_t(body_len);
+  };
+  expect_alert(s, Alert::unsupported_extension);
 }
 
 TEST_F(Engine12, UnofferedSuiteIsIllegalParameter) {
