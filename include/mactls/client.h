@@ -31,6 +31,7 @@ class Client12;
 
 class TrustStore;
 class TicketStore;
+struct TicketKey;
 class VerifyCache;
 
 /// Resource limits, each with a default sized for real servers and a hard
@@ -176,6 +177,12 @@ class Client {
   /// inconsistent suites/groups/key shares, bad ALPN names), without
   /// starting: lets an adapter refuse a bad config before any DNS or TCP.
   Status check_config() const;
+
+  /// The key this connection's tickets are filed and looked up under: the
+  /// normalised server name, the port, the partition and a digest of the
+  /// security context (trust anchors, verification limits, ALPN offer), as
+  /// of this call. start() computes the same from the config as it is then.
+  TicketKey ticket_key() const;
 
   /// Consumes bytes received from the server. Records that complete are
   /// processed; partial ones are kept. Bytes to send (handshake messages,

@@ -16,6 +16,7 @@
 
 #include "mactls/client.h"
 #include "mactls/status.h"
+#include "mactls/ticket_store.h"
 
 namespace mactls {
 
@@ -34,6 +35,10 @@ class Engine {
   virtual Client::State state() const = 0;
   virtual Status error() const = 0;
   virtual const ConnectionInfo& info() const = 0;
+  /// Client::ticket_key(): what ResumptionGate keys on. A scripted engine
+  /// has none (an empty server name: the connection's host, port and
+  /// partition stand in, with an all-zero security context).
+  virtual TicketKey ticket_key() const { return TicketKey(); }
 };
 
 /// The real engine: a mactls::Client made from `config` (copied by Client).
