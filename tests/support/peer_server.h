@@ -1,5 +1,5 @@
-// Test support: live TLS servers (`openssl s_server`, `gnutls-serv`) on
-// 127.0.0.1 for interop tests. Each runs as a child process on a port it
+// Test support: live TLS servers (`openssl s_server`, `gnutls-serv`, and
+// the pool member mactls_ticket_peer) on 127.0.0.1 for interop tests. Each runs as a child process on a port it
 // picks, is probed until it accepts connections (up to 20 s: no fixed
 // sleep), and is stopped (and reaped) when the PeerServer goes away. Only
 // loopback is ever used.
@@ -14,7 +14,10 @@
 
 namespace mactls::test {
 
-enum class PeerKind { openssl, gnutls };
+/// Which server program: `openssl s_server`, `gnutls-serv`, or
+/// mactls_ticket_peer (tests/support/ticket_peer: one member of a pool, with
+/// ticket keys of the test's choosing).
+enum class PeerKind { openssl, gnutls, ticket_peer };
 
 struct PeerOptions {
   PeerKind kind = PeerKind::openssl;
@@ -28,6 +31,10 @@ struct PeerOptions {
   uint16_t port = 0;        ///< 0: pick a free one
   std::vector<std::string> extra_args;
   bool tls12 = false;       ///< serve TLS 1.2 only (openssl -tls1_2, gnutls +VERS-TLS1.2)
+  /// ticket_peer only: its session-ticket keys, 80 bytes as 160 hex digits
+  /// (empty: OpenSSL's own random keys). Members given the same keys
+  /// resume each other's sessions.
+  std::string ticket_keys_hex;
 };
 
 class PeerServer {
@@ -58,6 +65,14 @@ class PeerServer {
 /// -www page says "Reused, TLSv1.3"; gnutls' --http page describes a resumed
 /// session without the certificate signature part.
 bool server_says_resumed(PeerKind kind, const std::string& page);
+
+/// ticket_peer: the handshakes a member has logged so far (its output's
+/// "handshake N version=V resumed=R" lines), and how many of them resumed.
+struct PeerHandshakes {
+  int total = 0;
+  int resumed = 0;
+};
+PeerHandshakes ticket_peer_handshakes(const std::string& output);
 
 /// A free TCP port on 127.0.0.1 (bound and released).
 uint16_t free_loopback_port();
