@@ -172,7 +172,8 @@ class ResumptionGate {
  public:
   /// True while a connection to `host`:`port` in `partition`, under any
   /// security context, leads: it is in a full handshake and has not stored
-  /// a ticket yet.
+  /// a ticket yet. `host` as Client normalises it (ASCII lowered, one
+  /// trailing dot dropped), since the gate keys on the store's key.
   bool leading(const std::string& host, uint16_t port, const std::string& partition) const;
   /// The same for exactly one ticket-store key (Client::ticket_key()).
   bool leading(const TicketKey& key) const;
