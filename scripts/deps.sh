@@ -3,15 +3,15 @@
 # script needs, and only packages that are missing (nothing is upgraded).
 #
 #   mactls_demo_packages  build mactls-fetch and run it against openssl s_server
-#   mactls_test_packages  the above plus GoogleTest, gnutls-serv, valgrind
-#                         and python3 (scripts/test.sh)
-#   mactls_bench_packages the above plus Google Benchmark and libssl-dev
-#                         (scripts/bench.sh)
+#   mactls_test_packages  the above plus GoogleTest, gnutls-serv, valgrind,
+#                         python3 and libssl-dev (the pool tests' ticket peer,
+#                         tests/support/ticket_peer, links libssl; scripts/test.sh)
+#   mactls_bench_packages the above plus Google Benchmark (scripts/bench.sh)
 # A script sets mactls_packages to the set it needs (and may add to it)
 # before calling mactls_install_missing.
 mactls_demo_packages=(build-essential cmake pkg-config nettle-dev libgmp-dev openssl)
-mactls_test_packages=("${mactls_demo_packages[@]}" googletest libgtest-dev gnutls-bin valgrind python3)
-mactls_bench_packages=("${mactls_test_packages[@]}" libbenchmark-dev libssl-dev)
+mactls_test_packages=("${mactls_demo_packages[@]}" googletest libgtest-dev gnutls-bin valgrind python3 libssl-dev)
+mactls_bench_packages=("${mactls_test_packages[@]}" libbenchmark-dev)
 # The default for scripts that do not choose: everything.
 mactls_packages=("${mactls_bench_packages[@]}")
 

@@ -32,6 +32,7 @@ class Client12;
 
 class TrustStore;
 class TicketStore;
+struct TicketKey;
 class VerifyCache;
 
 /// Resource limits, each with a default sized for real servers and a hard
@@ -166,6 +167,11 @@ struct ConnectionInfo {
   bool declined = false;            ///< offered but declined: full handshake on this connection
   bool psk_dropped_after_hrr = false;  ///< offered, then withdrawn after HRR (hash mismatch)
   bool tls12_session_offered = false;  ///< a TLS 1.2 session (session id or RFC 5077 ticket) was offered
+  /// The TLS 1.3 ticket offered was ignored by a server that completed a
+  /// TLS 1.2 handshake, and went back to the store unspent, because a TLS
+  /// 1.2 session for the same key is there to travel with it (mixed pools;
+  /// RESUMPTION_SCOPE.md).
+  bool ticket_returned = false;
   uint32_t tickets_received = 0;    ///< NewSessionTickets parsed on this connection
   uint32_t tickets_stored = 0;      ///< of which stored
   int64_t auth_unix_s = 0;          ///< when the peer's certificate was last verified (set with peer_identity)
@@ -233,6 +239,12 @@ class Client {
   /// inconsistent suites/groups/key shares, bad ALPN names), without
   /// starting: lets an adapter refuse a bad config before any DNS or TCP.
   Status check_config() const;
+
+  /// The key this connection's tickets are filed and looked up under: the
+  /// normalised server name, the port, the partition and a digest of the
+  /// security context (trust anchors, verification limits, ALPN offer), as
+  /// of this call. start() computes the same from the config as it is then.
+  TicketKey ticket_key() const;
 
   /// Consumes bytes received from the server. Records that complete are
   /// processed; partial ones are kept. Bytes to send (handshake messages,

@@ -153,9 +153,9 @@ struct ConnectionOptions {
   /// request belongs to (empty = the default partition). A ticket earned in
   /// one partition is never offered in another (see Client's constructor).
   std::string partition;
-  /// Page-load coordination, opt-in: with a gate shared by the connections
-  /// of one ClientConfig and a wait above 0, a connection that comes up
-  /// while another one to the same host, port and partition is in a full
+  /// Page-load coordination, opt-in: with a shared gate and a wait above 0,
+  /// a connection that comes up while another one to the same ticket-store
+  /// key (host, port, partition and security context) is in a full
   /// handshake holds its ClientHello until that one has stored a ticket or
   /// ended, or this many milliseconds have passed; then it starts (and
   /// resumes if a ticket is there). The handshake deadline runs meanwhile.
@@ -185,19 +185,28 @@ struct ConnectionOptions {
   std::function<void(uint16_t version)> on_ticket_stored;
 };
 
-/// Who is in a full handshake to which (host, port, partition), for
-/// ConnectionOptions::gate. One per ClientConfig (the key leaves out the
-/// security context); it must outlive the connections that use it. Safe to
-/// share between threads, though each Connection is driven by one.
+/// Who is in a full handshake to which ticket-store key (host, port,
+/// partition and security context, as Client::ticket_key() gives it), for
+/// ConnectionOptions::gate. May be shared by connections of several
+/// ClientConfigs: a connection waits only for a leader whose tickets it
+/// could use, never for one with other trust anchors, verification rules or
+/// ALPN offer. The key is taken when the Connection is made. It must
+/// outlive the connections that use it. Safe to share between threads,
+/// though each Connection is driven by one.
 class ResumptionGate {
  public:
-  /// True while a connection to `host`:`port` in `partition` leads: it is
-  /// in a full handshake and has not stored a ticket yet.
+  /// True while a connection to `host`:`port` in `partition`, under any
+  /// security context, leads: it is in a full handshake and has not stored
+  /// a ticket yet. `host` as Client normalises it (ASCII lowered, one
+  /// trailing dot dropped), since the gate keys on the store's key.
   bool leading(const std::string& host, uint16_t port, const std::string& partition) const;
+  /// The same for exactly one ticket-store key (Client::ticket_key()).
+  bool leading(const TicketKey& key) const;
 
  private:
   friend class Connection;
-  static std::string key(const std::string& host, uint16_t port, const std::string& partition);
+  static std::string prefix(const std::string& host, uint16_t port, const std::string& partition);
+  static std::string key(const TicketKey& key);
   bool leading(const std::string& key) const;
   bool try_lead(const std::string& key, const void* who);
   void release(const std::string& key, const void* who);

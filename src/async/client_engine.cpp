@@ -27,6 +27,7 @@ class ClientEngine final : public Engine {
   Client::State state() const override { return client_.state(); }
   Status error() const override { return client_.error(); }
   const ConnectionInfo& info() const override { return client_.info(); }
+  TicketKey ticket_key() const override { return client_.ticket_key(); }
 
  private:
   Client client_;

@@ -34,23 +34,43 @@ Connection::Connection(std::unique_ptr<Engine> engine, std::unique_ptr<Transport
   if (opt_.inbound_buffer < 512) opt_.inbound_buffer = 512;
   if (opt_.max_pending_out < kRecordOverhead + 1) opt_.max_pending_out = kRecordOverhead + 1;
   if (opt_.max_recv_per_pump == 0) opt_.max_recv_per_pump = 1;
-  if (opt_.gate) gate_key_ = ResumptionGate::key(host_, port_, opt_.partition);
+  if (opt_.gate) {
+    // The store's key, security context included: connections with other
+    // trust anchors or verification rules never wait for each other.
+    TicketKey k = engine_ ? engine_->ticket_key() : TicketKey();
+    if (k.server_name.empty()) k.server_name = host_, k.port = port_, k.partition = opt_.partition;
+    gate_key_ = ResumptionGate::key(k);
+  }
 }
 
 // ------------------------------------------------------- ResumptionGate
 
-std::string ResumptionGate::key(const std::string& host, uint16_t port, const std::string& partition) {
+// name \0 port \0 partition \0 then the 32 context bytes, always last.
+std::string ResumptionGate::prefix(const std::string& host, uint16_t port, const std::string& partition) {
   std::string k = host;
   k.push_back('\0');
   k += std::to_string(port);
   k.push_back('\0');
   k += partition;
+  k.push_back('\0');
+  return k;
+}
+
+std::string ResumptionGate::key(const TicketKey& tk) {
+  std::string k = prefix(tk.server_name, tk.port, tk.partition);
+  k.append(reinterpret_cast<const char*>(tk.context.data()), tk.context.size());
   return k;
 }
 
 bool ResumptionGate::leading(const std::string& host, uint16_t port, const std::string& partition) const {
-  return leading(key(host, port, partition));
+  const std::string p = prefix(host, port, partition);
+  std::lock_guard<std::mutex> g(mu_);
+  for (auto it = leaders_.lower_bound(p); it != leaders_.end() && it->first.compare(0, p.size(), p) == 0; ++it)
+    if (it->first.size() == p.size() + sizeof(TicketKey().context)) return true;
+  return false;
 }
+
+bool ResumptionGate::leading(const TicketKey& key) const { return leading(ResumptionGate::key(key)); }
 
 bool ResumptionGate::leading(const std::string& k) const {
   std::lock_guard<std::mutex> g(mu_);

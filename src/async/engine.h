@@ -17,6 +17,7 @@
 #include "mactls/client.h"
 #include "mactls/connection.h"
 #include "mactls/status.h"
+#include "mactls/ticket_store.h"
 
 namespace mactls {
 
@@ -37,6 +38,10 @@ class Engine {
   virtual Client::State state() const = 0;
   virtual Status error() const = 0;
   virtual const ConnectionInfo& info() const = 0;
+  /// Client::ticket_key(): what ResumptionGate keys on. A scripted engine
+  /// has none (an empty server name: the connection's host, port and
+  /// partition stand in, with an all-zero security context).
+  virtual TicketKey ticket_key() const { return TicketKey(); }
 };
 
 /// A Connection over any Engine: Connection::New() with the real one, the

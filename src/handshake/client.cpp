@@ -142,7 +142,9 @@ Status Client::Impl::fail(Status s, Bytes& out) {
 
 // ---------------------------------------------------------------- start
 
-void Client::Impl::compute_ticket_key() {
+void Client::Impl::compute_ticket_key() { ticket_key = make_ticket_key(); }
+
+TicketKey Client::Impl::make_ticket_key() const {
   // The security context a ticket was earned under: the trust anchors, the
   // verification rules and the ALPN offer. A change in any of them means a
   // new key, so a ticket is never offered where its authentication would not
@@ -163,10 +165,12 @@ void Client::Impl::compute_ticket_key() {
     h.update(&n, 1);
     h.update(reinterpret_cast<const uint8_t*>(a.data()), a.size());
   }
-  ticket_key.server_name = server_name;
-  ticket_key.port = port;
-  ticket_key.partition = partition;
-  h.peek(ticket_key.context.data());
+  TicketKey k;
+  k.server_name = server_name;
+  k.port = port;
+  k.partition = partition;
+  h.peek(k.context.data());
+  return k;
 }
 
 void Client::Impl::take_ticket() {
@@ -907,6 +911,7 @@ Client::~Client() = default;
 Status Client::start(std::vector<uint8_t>& out) { return impl_->start(out); }
 Status Client::check_config() const { return impl_->check_config(); }
 void Client::withdraw() { impl_->withdraw(); }
+TicketKey Client::ticket_key() const { return impl_->make_ticket_key(); }
 Status Client::feed(const uint8_t* in, size_t len, size_t* consumed, std::vector<uint8_t>& out) {
   size_t dummy;
   return impl_->feed(in, len, consumed ? consumed : &dummy, out);

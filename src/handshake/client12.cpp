@@ -63,7 +63,8 @@ Status Client12::on_server_hello(const ServerHello& sh, ByteView msg) {
     resumed_ = true;
   }
   // Whatever was offered and not resumed means a full handshake on this
-  // connection; a 1.3 ticket is spent either way (it cannot serve 1.2).
+  // connection. A 1.3 ticket cannot serve 1.2: it is held until Finished
+  // decides whether it goes back to the store (return_ignored_ticket).
   if (!resumed_ && (c_.have_session12 || c_.psk_in_hello)) c_.info.declined = true;
   server_session_id_ = sh.session_id.to_bytes();
   if (ex.has_alpn) {
@@ -76,7 +77,7 @@ Status Client12::on_server_hello(const ServerHello& sh, ByteView msg) {
   ems_ = ex.extended_master_secret;
   ticket_expected_ = ex.session_ticket;
   std::memcpy(server_random_, sh.random.data, kHelloRandomLen);
-  c_.ticket = Ticket();
+  if (!c_.psk_in_hello) c_.ticket = Ticket();
   c_.early.reset();
   c_.suite = cs;
   c_.info.version = kTls12;
@@ -318,6 +319,7 @@ Status Client12::on_finished(ByteView msg, ByteView body, Bytes& out) {
   // enters the verification caches (nothing is pending after a resumption).
   c_.pending_verify.commit(c_.cfg.verify_cache);
   store_session();
+  return_ignored_ticket();
   master_.wipe();
   c_.session12 = Ticket();
   leaf_key_ = PublicKey();
@@ -367,6 +369,36 @@ void Client12::store_session() {
   if (t.expired(t.received_unix_ms, c_.cfg.limits.max_auth_age_s)) return;
   c_.cfg.tickets->insert(c_.ticket_key, std::move(t));
   c_.info.tickets_stored++;
+}
+
+// Mixed pools (issue 11; RESUMPTION_SCOPE.md, "Mixed pools"): the TLS 1.3
+// ticket in a ClientHello that a TLS 1.2 server answered was provably
+// ignored — RFC 8446 §4.2.11 lets only a TLS 1.3 ServerHello select it and
+// the 1.2 handshake that followed verified (this runs after the server's
+// Finished). It goes back to the store with its original times, but only
+// when a 1.2 session for the key is in the store now (stored or kept): every
+// later ClientHello that carries the ticket then also carries that session,
+// whose id or ticket the server sent in the clear, so offering the ticket
+// again links nothing the session does not already link. Its lifetime is
+// cut so that it does not outlive the session. Otherwise it stays spent.
+void Client12::return_ignored_ticket() {
+  Ticket t = std::move(c_.ticket);  // the moved-from PSK is wiped
+  if (!c_.psk_in_hello || !c_.cfg.tickets || t.psk_len == 0 || t.is_tls12()) return;
+  const int64_t now = c_.clock->unix_ms();
+  if (t.expired(now, c_.cfg.limits.max_auth_age_s)) return;
+  Ticket s12;
+  const bool have12 = c_.cfg.tickets->find_tls12(c_.ticket_key, now, &s12);
+  const int64_t s12_end_ms = s12.received_unix_ms + int64_t(s12.lifetime_s) * 1000;
+  s12.wipe();  // only its presence and lifetime were needed
+  if (!have12) return;
+  const int64_t t_end_ms = t.received_unix_ms + int64_t(t.lifetime_s) * 1000;
+  if (s12_end_ms < t_end_ms) {
+    if (s12_end_ms <= t.received_unix_ms) return;
+    t.lifetime_s = uint32_t((s12_end_ms - t.received_unix_ms) / 1000);
+    if (t.lifetime_s == 0) return;
+  }
+  c_.cfg.tickets->insert(c_.ticket_key, std::move(t));  // the store's bounds apply as to any insert
+  c_.info.ticket_returned = true;
 }
 
 size_t Client12::secret_bytes() const {

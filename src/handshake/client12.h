@@ -105,6 +105,7 @@ class Client12 {
   Status on_finished(ByteView msg, ByteView body, Bytes& out);
   Status send_ccs_and_finished(Bytes& out);
   void store_session();
+  void return_ignored_ticket();
   Status on_hello_request(ByteView body, Bytes& out);
 
   Client::Impl& c_;

@@ -154,6 +154,7 @@ struct Client::Impl {
   void take_ticket();
   void find_session12();
   void compute_ticket_key();
+  TicketKey make_ticket_key() const;
   Status on_server_hello(ByteView msg, ByteView body, Bytes& out);
   Status on_hello_retry(const ServerHello& sh, ByteView msg, Bytes& out);
   Status on_encrypted_extensions(ByteView msg, ByteView body);

@@ -150,6 +150,17 @@ bool PeerServer::launch(uint16_t port) {
       args.push_back("-sigalgs");
       args.push_back(join(o_.signature_schemes, ":"));
     }
+  } else if (o_.kind == PeerKind::ticket_peer) {
+    args = {MACTLS_TICKET_PEER_BIN, "--port", std::to_string(port), "--cert", o_.cert_file, "--key", o_.key_file};
+    if (!o_.ticket_keys_hex.empty()) {
+      args.push_back("--ticket-keys");
+      args.push_back(o_.ticket_keys_hex);
+    }
+    if (o_.tls12) args.push_back("--tls12");
+    if (o_.num_tickets >= 0) {
+      args.push_back("--num-tickets");
+      args.push_back(std::to_string(o_.num_tickets));
+    }
   } else {
     std::string prio = o_.tls12 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3";
     if (!o_.ciphersuites.empty()) {
@@ -246,6 +257,7 @@ std::string PeerServer::output() const {
 }
 
 bool server_says_resumed(PeerKind kind, const std::string& page) {
+  if (kind == PeerKind::ticket_peer) return page.find(" resumed=1</html>") != std::string::npos;
   if (kind == PeerKind::openssl) return page.find("Reused, TLSv1.") != std::string::npos;  // 1.3 or 1.2
   // gnutls: "Description: (TLS1.3-X.509)-(ECDHE-X25519)-(ECDSA-SECP256R1-SHA256)-(AES-256-GCM)"
   // for a full handshake; a resumed one has no signature group.
@@ -257,6 +269,18 @@ bool server_says_resumed(PeerKind kind, const std::string& page) {
   for (size_t i = 0; i + 1 < line.size(); ++i)
     if (line[i] == '(' && line[i + 1] != ')') ++groups;
   return groups < 4;
+}
+
+PeerHandshakes ticket_peer_handshakes(const std::string& output) {
+  PeerHandshakes h;
+  for (size_t at = output.find("handshake "); at != std::string::npos; at = output.find("handshake ", at + 1)) {
+    if (at != 0 && output[at - 1] != '\n') continue;
+    const size_t end = output.find('\n', at);
+    const std::string line = output.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    h.total++;
+    if (line.find(" resumed=1") != std::string::npos) h.resumed++;
+  }
+  return h;
 }
 
 }  // namespace mactls::test

@@ -1,5 +1,5 @@
-// Test support: live TLS servers (`openssl s_server`, `gnutls-serv`) on
-// 127.0.0.1 for interop tests. Each runs as a child process on a port it
+// Test support: live TLS servers (`openssl s_server`, `gnutls-serv`, and
+// the pool member mactls_ticket_peer) on 127.0.0.1 for interop tests. Each runs as a child process on a port it
 // picks, is probed until it accepts connections (up to 20 s: no fixed
 // sleep), and is stopped (and reaped) when the PeerServer goes away. Only
 // loopback is ever used.
@@ -14,7 +14,10 @@
 
 namespace mactls::test {
 
-enum class PeerKind { openssl, gnutls };
+/// Which server program: `openssl s_server`, `gnutls-serv`, or
+/// mactls_ticket_peer (tests/support/ticket_peer: one member of a pool, with
+/// ticket keys of the test's choosing).
+enum class PeerKind { openssl, gnutls, ticket_peer };
 
 struct PeerOptions {
   PeerKind kind = PeerKind::openssl;
@@ -34,6 +37,10 @@ struct PeerOptions {
   /// The signature schemes the server may sign with, RFC 8446 names (e.g.
   /// "rsa_pkcs1_sha256", "rsa_pss_rsae_sha256"); empty: the server's default.
   std::vector<std::string> signature_schemes;
+  /// ticket_peer only: its session-ticket keys, 80 bytes as 160 hex digits
+  /// (empty: OpenSSL's own random keys). Members given the same keys
+  /// resume each other's sessions.
+  std::string ticket_keys_hex;
 };
 
 class PeerServer {
@@ -64,6 +71,14 @@ class PeerServer {
 /// -www page says "Reused, TLSv1.3"; gnutls' --http page describes a resumed
 /// session without the certificate signature part.
 bool server_says_resumed(PeerKind kind, const std::string& page);
+
+/// ticket_peer: the handshakes a member has logged so far (its output's
+/// "handshake N version=V resumed=R" lines), and how many of them resumed.
+struct PeerHandshakes {
+  int total = 0;
+  int resumed = 0;
+};
+PeerHandshakes ticket_peer_handshakes(const std::string& output);
 
 /// A free TCP port on 127.0.0.1 (bound and released).
 uint16_t free_loopback_port();

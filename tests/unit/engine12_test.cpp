@@ -255,6 +255,90 @@ TEST_F(Engine12, ADeclinedSessionFallsBackToAFullHandshakeOnTheSameConnection) {
   EXPECT_EQ(store_.size(), 1u);  // the new session replaced the old one
 }
 
+// Mixed pools (RESUMPTION_SCOPE.md): a TLS 1.3 ticket that a TLS 1.2
+// server ignored goes back to the store, unchanged, when the 1.2 handshake
+// completed and a 1.2 session for the key is in the store after it;
+// otherwise it stays spent.
+class Engine12MixedPool : public Engine12 {
+ protected:
+  // A 1.3 ticket filed as a 1.3 connection to the pool would have left it,
+  // `age_s` seconds ago.
+  void file_ticket13(int64_t age_s = 100, uint32_t lifetime_s = 86400) {
+    Ticket t;
+    t.version = 0x0304;
+    t.identity = {0x70, 0x6f, 0x6f, 0x6c};
+    t.psk_len = 32;
+    for (uint8_t i = 0; i < 32; ++i) t.psk[i] = uint8_t(0xA0 + i);
+    t.cipher_suite = 0x1301;
+    t.lifetime_s = lifetime_s;
+    t.age_add = 0x01020304;
+    t.received_unix_ms = clock_.unix_ms() - age_s * 1000;
+    t.auth_unix_s = clock_.unix_ms() / 1000 - age_s;
+    t.peer_identity = "the pool";
+    received_ms_ = t.received_unix_ms;
+    store_.insert(key(), std::move(t));
+  }
+  TicketKey key() const { return Client(cfg_, kHost, 443).ticket_key(); }
+  int64_t received_ms_ = 0;
+};
+
+TEST_F(Engine12MixedPool, ATicketATls12ServerIgnoredGoesBackWithItsOriginalTimes) {
+  file_ticket13();
+  Outcome o = connect(ServerScript12());
+  ASSERT_TRUE(o.status.is_ok()) << o.status.what();
+  EXPECT_EQ(o.info.version, 0x0303);
+  EXPECT_TRUE(o.info.ticket_offered);
+  EXPECT_TRUE(o.info.ticket_returned);
+  EXPECT_EQ(o.info.tickets_stored, 1u);  // the 1.2 session
+  Ticket back;
+  ASSERT_TRUE(store_.take(key(), clock_.unix_ms(), &back));
+  EXPECT_EQ(back.identity, (std::vector<uint8_t>{0x70, 0x6f, 0x6f, 0x6c}));
+  EXPECT_EQ(back.received_unix_ms, received_ms_) << "its original times: the age it reports stays true";
+  EXPECT_EQ(back.age_add, 0x01020304u);
+  EXPECT_EQ(back.psk_len, 32u);
+  EXPECT_EQ(back.psk[31], 0xA0 + 31);
+  // Cut to the 1.2 session's end (2 hours, the scripted server gives no
+  // hint), so it is never offered without that session beside it.
+  EXPECT_EQ(back.lifetime_s, 7200u + 100u);
+  Ticket s12;
+  EXPECT_TRUE(store_.find_tls12(key(), clock_.unix_ms(), &s12));
+}
+
+TEST_F(Engine12MixedPool, ANextConnectionOffersItAgainBesideTheSession) {
+  file_ticket13();
+  ASSERT_TRUE(connect(ServerScript12()).info.ticket_returned);
+  Outcome o = connect(ServerScript12());  // the scripted 1.2 server keeps no sessions: declined
+  ASSERT_TRUE(o.status.is_ok()) << o.status.what();
+  EXPECT_TRUE(o.info.ticket_offered);
+  EXPECT_TRUE(o.info.tls12_session_offered);
+  EXPECT_TRUE(o.info.ticket_returned) << "the new session is stored: the ticket goes back again";
+}
+
+TEST_F(Engine12MixedPool, WithoutATls12SessionInTheStoreTheTicketStaysSpent) {
+  file_ticket13();
+  ServerScript12 s;
+  s.extended_master_secret = false;  // such a session is never stored
+  Outcome o = connect(s);
+  ASSERT_TRUE(o.status.is_ok()) << o.status.what();
+  EXPECT_TRUE(o.info.ticket_offered);
+  EXPECT_FALSE(o.info.ticket_returned);
+  Ticket t;
+  EXPECT_FALSE(store_.take(key(), clock_.unix_ms(), &t));
+  EXPECT_EQ(store_.size(), 0u);
+}
+
+TEST_F(Engine12MixedPool, AFailedTls12HandshakeLeavesTheTicketSpentAndWiped) {
+  file_ticket13();
+  ServerScript12 s;
+  s.bad_finished = true;
+  Outcome o = connect(s);
+  EXPECT_FALSE(o.status.is_ok());
+  EXPECT_FALSE(o.info.ticket_returned);
+  EXPECT_EQ(o.secret_bytes, 0u) << "the held ticket's PSK is wiped with the rest";
+  Ticket t;
+  EXPECT_FALSE(store_.take(key(), clock_.unix_ms(), &t));
+}
+
 TEST_F(Engine12, ResumptionWithAnotherSuiteIsIllegalParameter) {
   ASSERT_TRUE(connect(ServerScript12()).status.is_ok());  // a 0xC02B session
   ServerScript12 s;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "mactls/client.h"
 #include "mactls/connection.h"
 #include "mactls/ticket_store.h"
 #include "support/scripted_server.h"
@@ -58,13 +59,13 @@ class PipeTransport final : public Transport {
 class LeaderWait : public ScriptedServerTest {
  protected:
   std::unique_ptr<Connection> make(Pipe& p, ServerScript script = ServerScript(), uint32_t wait_ms = 5000,
-                                   const std::string& partition = "") {
+                                   const std::string& partition = "", const ClientConfig* cfg = nullptr) {
     p.server = std::make_unique<ScriptedServer>(*id_, std::move(script), &book_);
     ConnectionOptions o;
     o.gate = &gate_;
     o.wait_for_leader_ms = wait_ms;
     o.partition = partition;
-    auto c = Connection::New(cfg_, std::unique_ptr<Transport>(new PipeTransport(&p)), kHost, 443, o);
+    auto c = Connection::New(cfg ? *cfg : cfg_, std::unique_ptr<Transport>(new PipeTransport(&p)), kHost, 443, o);
     EXPECT_TRUE(c->Start().is_ok());
     return c;
   }
@@ -181,6 +182,47 @@ TEST_F(LeaderWait, OnlyOptedInConnectionsOfTheSameKeyWait) {
   EXPECT_GT(p3.received, 0u);
   EXPECT_FALSE(other_partition->stats().waited_for_leader);
   EXPECT_TRUE(gate_.leading(kHost, 443, "https://other.example")) << "it leads its own partition";
+}
+
+// The gate keys on the ticket store's whole key, security context
+// included: a connection whose trust anchors or verification rules differ
+// could not use the leader's tickets (they are filed under another key), so
+// it must not wait for them — one gate may serve several configs.
+TEST_F(LeaderWait, ConnectionsOfAnotherSecurityContextDoNotWait) {
+  TrustStore wider;  // the same root and one more anchor: another trust store id
+  ASSERT_TRUE(wider.add_pem(id_->root_pem.data(), id_->root_pem.size()).is_ok());
+  const std::string other_root = pki_->cert_pem("scripted-int");
+  ASSERT_TRUE(wider.add_pem(other_root.data(), other_root.size()).is_ok());
+  ClientConfig other_trust = cfg_;
+  other_trust.trust = &wider;
+  ClientConfig other_rules = cfg_;
+  other_rules.limits.min_rsa_bits = cfg_.limits.min_rsa_bits + 1024;
+  ASSERT_FALSE(Client(cfg_, kHost, 443).ticket_key() == Client(other_trust, kHost, 443).ticket_key());
+  ASSERT_FALSE(Client(cfg_, kHost, 443).ticket_key() == Client(other_rules, kHost, 443).ticket_key());
+
+  Pipe p1, p2, p3, p4;
+  auto leader = make(p1);
+  leader->Pump();
+  ASSERT_TRUE(leader->stats().led);
+  EXPECT_TRUE(gate_.leading(Client(cfg_, kHost, 443).ticket_key()));
+  EXPECT_FALSE(gate_.leading(Client(other_trust, kHost, 443).ticket_key()));
+
+  auto trusting_more = make(p2, ServerScript(), 5000, "", &other_trust);
+  trusting_more->Pump();
+  EXPECT_GT(p2.received, 0u) << "another trust store: its ClientHello goes at once";
+  EXPECT_FALSE(trusting_more->stats().waited_for_leader);
+  EXPECT_TRUE(trusting_more->stats().led) << "it leads its own key";
+  EXPECT_TRUE(gate_.leading(Client(other_trust, kHost, 443).ticket_key()));
+
+  auto stricter = make(p3, ServerScript(), 5000, "", &other_rules);
+  stricter->Pump();
+  EXPECT_GT(p3.received, 0u) << "other verification limits: no wait either";
+  EXPECT_FALSE(stricter->stats().waited_for_leader);
+
+  auto same = make(p4);  // the control: the leader's own config still waits
+  same->Pump();
+  EXPECT_EQ(p4.received, 0u);
+  EXPECT_TRUE(same->stats().waited_for_leader);
 }
 
 }  // namespace
