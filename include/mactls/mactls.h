@@ -509,6 +509,8 @@ typedef struct mactls_info {
   int chain_cache_hit;               /**< the whole chain came from the verification cache */
   mactls_i64 cert_not_after;         /**< earliest notAfter (unix s) of the verified path; tickets end there */
   int tls12_session_offered;         /**< a TLS 1.2 session was offered beside any ticket */
+  int ticket_returned;               /**< the TLS 1.3 ticket offered was ignored by a TLS 1.2
+                                          server and went back to the store unspent */
 } mactls_info;
 /** Fills *out; returns 0, or -1 for NULL arguments. */
 int mactls_conn_info(const mactls_conn* conn, mactls_info* out);

@@ -129,6 +129,7 @@ void fill_engine_info(const ConnectionInfo& i, const Status& err, mactls_info* o
   r.chain_cache_hit = i.chain_cache_hit ? 1 : 0;
   r.cert_not_after = i.cert_not_after_s;
   r.tls12_session_offered = i.tls12_session_offered ? 1 : 0;
+  r.ticket_returned = i.ticket_returned ? 1 : 0;
   r.error_origin = mactls_error_origin(int(err.origin()));
   // Only protocol failures carry a real alert; transport, timeout and usage
   // failures report none.

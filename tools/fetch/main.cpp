@@ -223,11 +223,15 @@ void verbose_report(const Connection& c, const ResponseParser& http, const Fetch
     std::fprintf(stderr, "* %s\n", i->resumed ? "resumed with a ticket" : i->declined ? "full handshake: the ticket was declined"
                                                   : "full handshake");
     std::fprintf(stderr,
-                 "* resumption: psk_modes sent %s, ticket offered %s, resumed %s, declined %s, "
-                 "dropped after HRR %s, tickets received %u, stored %u\n",
-                 i->psk_modes_sent ? "yes" : "no", i->ticket_offered ? "yes" : "no", i->resumed ? "yes" : "no",
+                 "* resumption: psk_modes sent %s, ticket offered %s, TLS 1.2 session offered %s, resumed %s%s, "
+                 "declined %s, dropped after HRR %s, tickets received %u, stored %u\n",
+                 i->psk_modes_sent ? "yes" : "no", i->ticket_offered ? "yes" : "no",
+                 i->tls12_session_offered ? "yes" : "no", i->resumed ? "yes" : "no",
+                 !i->resumed ? "" : i->version == mactls::kVersionTls12 ? " (TLS 1.2 session)" : " (TLS 1.3 ticket)",
                  i->declined ? "yes" : "no", i->psk_dropped_after_hrr ? "yes" : "no", unsigned(i->tickets_received),
                  unsigned(i->tickets_stored));
+    if (i->ticket_returned)
+      std::fprintf(stderr, "* the TLS 1.3 ticket was ignored by this TLS 1.2 server and went back to the store\n");
     if (!i->resumed) {
       std::fprintf(stderr, "* chain cache: %s\n",
                    !verify_cache ? "off" : i->chain_cache_hit ? "hit" : "miss");
