@@ -97,10 +97,18 @@ class SecretHygiene : public ScriptedServerTest {
     std::vector<Bytes> psks_before;
   };
 
-  Run connect_capturing(uint16_t group) {
-    Run run;
-    ServerScript script;
-    script.groups = {group};
+  // A fresh random stream for the client, kept in random_ so the secrets
+  // drawn from it can be searched for.
+  void fresh_random() {
+    random_.assign(4096, 0);
+    system_random().fill(random_.data(), random_.size());
+  }
+
+  // The script records every message the server sends into `run`, and the
+  // key log every secret into keylog_ (a second one of a label as
+  // "label#2"); both with capture paused, since the records are not the
+  // client's.
+  void record_messages_and_keylog(ServerScript& script, Run& run) {
     script.tamper_message = [&run](Bytes& m) {
       bool was = capturing;
       capturing = false;
@@ -108,8 +116,6 @@ class SecretHygiene : public ScriptedServerTest {
       capturing = was;
       return true;
     };
-    cfg_.groups = {group};
-    cfg_.key_share_groups = {group};
     cfg_.keylog = [this](const char* label, const uint8_t*, const uint8_t* secret, size_t len) {
       bool was = capturing;
       capturing = false;
@@ -117,6 +123,15 @@ class SecretHygiene : public ScriptedServerTest {
       capturing = was;
     };
     run.server_messages.reserve(16);
+  }
+
+  Run connect_capturing(uint16_t group) {
+    Run run;
+    ServerScript script;
+    script.groups = {group};
+    cfg_.groups = {group};
+    cfg_.key_share_groups = {group};
+    record_messages_and_keylog(script, run);
     auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
     capturing = true;
     auto client = std::make_unique<Client>(cfg_, kServerHost, 443);
@@ -213,8 +228,7 @@ TEST_F(SecretHygiene, NoSecretOfAFullOrResumedConnectionSurvivesInFreedHeap) {
     keylog_.clear();
     book_.tickets.clear();
     heap::clear_capture();
-    random_.assign(4096, 0);
-    system_random().fill(random_.data(), random_.size());
+    fresh_random();
     FixedRandom rng(random_);
     cfg_.random = &rng;
 
@@ -285,26 +299,12 @@ class ServerTransport final : public Transport {
 
 TEST_F(SecretHygiene, AfterDisposeNoSecretOfAnAsyncConnectionSurvivesInFreedHeap) {
   heap::clear_capture();
-  random_.assign(4096, 0);
-  system_random().fill(random_.data(), random_.size());
+  fresh_random();
   FixedRandom rng(random_);
   cfg_.random = &rng;
   Run run;
   ServerScript script;
-  script.tamper_message = [&run](Bytes& m) {
-    bool was = capturing;
-    capturing = false;
-    run.server_messages.push_back(m);
-    capturing = was;
-    return true;
-  };
-  cfg_.keylog = [this](const char* label, const uint8_t*, const uint8_t* secret, size_t len) {
-    bool was = capturing;
-    capturing = false;
-    keylog_[label] = Bytes(secret, secret + len);
-    capturing = was;
-  };
-  run.server_messages.reserve(16);
+  record_messages_and_keylog(script, run);
   auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
   Bytes to_client;
   to_client.reserve(1 << 16);
@@ -357,26 +357,12 @@ class SlowConnectTransport final : public Transport {
 
 TEST_F(SecretHygiene, AKeyPairMadeWhileConnectingIsWipedAfterUse) {
   heap::clear_capture();
-  random_.assign(4096, 0);
-  system_random().fill(random_.data(), random_.size());
+  fresh_random();
   FixedRandom rng(random_);
   cfg_.random = &rng;
   Run run;
   ServerScript script;
-  script.tamper_message = [&run](Bytes& m) {
-    bool was = capturing;
-    capturing = false;
-    run.server_messages.push_back(m);
-    capturing = was;
-    return true;
-  };
-  cfg_.keylog = [this](const char* label, const uint8_t*, const uint8_t* secret, size_t len) {
-    bool was = capturing;
-    capturing = false;
-    keylog_[label] = Bytes(secret, secret + len);
-    capturing = was;
-  };
-  run.server_messages.reserve(16);
+  record_messages_and_keylog(script, run);
   auto server = std::make_unique<ScriptedServer>(*id_, script, &book_);
   Bytes to_client;
   to_client.reserve(1 << 16);
@@ -406,8 +392,7 @@ TEST_F(SecretHygiene, AKeyPairMadeWhileConnectingIsWipedAfterUse) {
 // same when the connect times out and the connection is disposed.
 TEST_F(SecretHygiene, AKeyPairMadeForAConnectThatNeverCompletesIsWiped) {
   heap::clear_capture();
-  random_.assign(4096, 0);
-  system_random().fill(random_.data(), random_.size());
+  fresh_random();
   // The same random stream makes the same key pair: a plain Client, outside
   // capture, shows which window of the stream is the private key.
   {
