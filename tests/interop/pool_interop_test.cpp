@@ -16,6 +16,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,10 @@ struct SharedCase {
   const char* name;
   bool tls12;
 };
+
+// gtest prints a parameter it cannot name as raw bytes, padding included,
+// which valgrind reports as a read of uninitialised memory.
+void PrintTo(const SharedCase& c, std::ostream* os) { *os << c.name; }
 
 class PoolShared : public Pool, public ::testing::WithParamInterface<SharedCase> {};
 

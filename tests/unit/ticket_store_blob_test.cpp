@@ -313,7 +313,7 @@ TEST_P(StoreBlob, ASaveWhileOtherThreadsTakeAndInsertIsAConsistentSnapshot) {
   for (int k = 0; k < 8; ++k)
     for (int i = 0; i < 4; ++i) a.insert(key("h" + std::to_string(k) + ".example"), full13(uint8_t(i)));
   std::atomic<bool> stop{false};
-  std::atomic<uint64_t> taken{0}, ops{0};
+  std::atomic<uint32_t> taken{0}, ops{0};  // 32 bits: a G3 has no lock-free 64-bit atomics
   std::vector<std::thread> workers;
   for (int w = 0; w < 3; ++w) {
     workers.emplace_back([&, w] {
