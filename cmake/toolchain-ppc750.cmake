@@ -5,12 +5,7 @@ set(CMAKE_SYSTEM_PROCESSOR powerpc)
 set(CMAKE_C_COMPILER powerpc-linux-gnu-gcc)
 set(CMAKE_CXX_COMPILER powerpc-linux-gnu-g++)
 set(CMAKE_C_FLAGS_INIT "-mcpu=750")
-# GCC 12 at -O3 for this target reports stringop-overflow and nonnull on
-# std::vector inserts and assigns it has inlined into an empty vector (known
-# false positives of its inliner; array-bounds and restrict belong to the
-# same family). The x86-64 builds keep all four as errors, so the G3 build
-# turns off only these, not -Werror.
-set(CMAKE_CXX_FLAGS_INIT "-mcpu=750 -Wno-stringop-overflow -Wno-nonnull -Wno-array-bounds -Wno-restrict")
+set(CMAKE_CXX_FLAGS_INIT "-mcpu=750")
 # Static: the emulator needs no guest library path.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
 set(MACTLS_PPC_PREFIX "" CACHE PATH "Where the cross-built gmp, nettle and GoogleTest are installed")
