@@ -180,6 +180,7 @@ def main():
     ap.add_argument("--sizes")
     ap.add_argument("--ppc")
     ap.add_argument("--worst-certificate")
+    ap.add_argument("--connect-delay")
     ap.add_argument("--machine")
     ap.add_argument("--out-dir", required=True)
     a = ap.parse_args()
@@ -284,6 +285,19 @@ def main():
                   "8 × 19.0 M (P-384) guest instructions, from the per-primitive counts below.")
         md.append("")
         with open(a.worst_certificate) as f:
+            md.extend(line.rstrip("\n") for line in f)
+        md.append("")
+
+    if a.connect_delay:
+        md.append("## The key share made while TCP connects")
+        md.append("")
+        md.append("The async layer makes the ClientHello (key pair, ticket, binder) right after the transport "
+                  "begins the connect, and sends it when the connect completes. `mactls_bench_connect_delay` "
+                  "drives a `Connection` over a transport whose connect completes 20 ms after it starts and "
+                  "times Start() to the ClientHello's first byte leaving, with the hello made after the "
+                  "connect (`ConnectionOptions::hello_while_connecting = false`, before) and during it (after).")
+        md.append("")
+        with open(a.connect_delay) as f:
             md.extend(line.rstrip("\n") for line in f)
         md.append("")
 

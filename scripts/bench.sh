@@ -106,5 +106,5 @@ JSON
 echo "== report"
 "$python_bin" bench/report.py --handshakes "$out/handshakes.json" --memory "$out/memory.json" \
   --e2e "$out/e2e.json" --sizes "$out/sizes.json" --machine "$out/machine.json" \
-  --worst-certificate "$out/worst_certificate.md" ${ppc_md:+--ppc "$ppc_md"} --out-dir bench
+  --worst-certificate "$out/worst_certificate.md" --connect-delay "$out/connect_delay.md" ${ppc_md:+--ppc "$ppc_md"} --out-dir bench
 echo "== wrote bench/RESULTS.md and bench/results.png"
