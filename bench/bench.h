@@ -23,6 +23,11 @@ namespace mactls::bench {
 
 using Bytes = std::vector<uint8_t>;
 
+/// A handshake message of the given type whose body is `body_len` filler
+/// bytes: what the floors hash and the phase timings feed, sized like a
+/// real flight's messages.
+Bytes message_of(uint8_t type, size_t body_len);
+
 /// Thread CPU time in nanoseconds: the client's own work, whatever the other
 /// core does.
 inline uint64_t thread_cpu_ns() {

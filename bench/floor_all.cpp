@@ -107,15 +107,6 @@ void prf12(Mac& mac, const uint8_t* secret, size_t secret_len, const char* label
   }
 }
 
-Bytes message_of(uint8_t type, size_t body_len) {
-  Bytes m(4 + body_len, 0x5a);
-  m[0] = type;
-  m[1] = uint8_t(body_len >> 16);
-  m[2] = uint8_t(body_len >> 8);
-  m[3] = uint8_t(body_len);
-  return m;
-}
-
 }  // namespace
 
 struct FloorRest::Impl {

@@ -349,4 +349,13 @@ bool refuses_wrong_host(BenchClient& c, OpensslServer& server, const Scenario& s
   return true;
 }
 
+Bytes message_of(uint8_t type, size_t body_len) {
+  Bytes m(4 + body_len, 0x5a);
+  m[0] = type;
+  m[1] = uint8_t(body_len >> 16);
+  m[2] = uint8_t(body_len >> 8);
+  m[3] = uint8_t(body_len);
+  return m;
+}
+
 }  // namespace mactls::bench

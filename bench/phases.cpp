@@ -33,15 +33,6 @@ bool median_ns(int reps, const std::function<bool()>& fn, double* out) {
   return true;
 }
 
-Bytes message_of(uint8_t type, size_t body_len) {
-  Bytes m(4 + body_len, 0x5a);
-  m[0] = type;
-  m[1] = uint8_t(body_len >> 16);
-  m[2] = uint8_t(body_len >> 8);
-  m[3] = uint8_t(body_len);
-  return m;
-}
-
 /// The key schedule of one handshake with its transcript hashing: every
 /// secret and key mactls derives, in order, over messages of real sizes.
 bool key_schedule(const CipherSuite& suite, const std::vector<Bytes>& msgs, bool resumed,
